@@ -1,0 +1,68 @@
+"""The normalised, immutable dataset that every optimiser module reads.
+
+A `Dataset` is built once by `models.io.read_dataset` (which validates it) and never
+changed afterwards; `replace()` gives a variant (a scenario with adjusted quotas, say).
+Column names and dtypes are listed in DESIGN.md ("The normalised Dataset").
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+TABLE_NAMES = ("provinces", "units", "positions", "staff", "quotas",
+               "officers", "province_needs", "distances")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    provinces: pd.DataFrame
+    units: pd.DataFrame
+    positions: pd.DataFrame
+    staff: pd.DataFrame
+    quotas: pd.DataFrame
+    officers: pd.DataFrame | None = None
+    province_needs: pd.DataFrame | None = None
+    distances: pd.DataFrame | None = None
+    source: Path | None = None
+    note: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def replace(self, **changes) -> "Dataset":
+        """A copy with some tables (or the note) replaced; the original is untouched."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def has_officers(self) -> bool:
+        return (self.officers is not None and self.province_needs is not None
+                and len(self.officers) > 0)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables that are present, by contract name (optional ones only if present)."""
+        out = {}
+        for name in TABLE_NAMES:
+            df = getattr(self, name)
+            if df is not None:
+                out[name] = df
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(df) for name, df in self.tables().items()}
+
+    def equals(self, other: "Dataset", *, ignore_row: bool = True) -> bool:
+        """Same tables with the same values (dtype-insensitive on the `_row` helper column)."""
+        a, b = self.tables(), other.tables()
+        if a.keys() != b.keys():
+            return False
+        for name in a:
+            x, y = a[name], b[name]
+            if ignore_row:
+                x = x.drop(columns=["_row"], errors="ignore")
+                y = y.drop(columns=["_row"], errors="ignore")
+            if list(x.columns) != list(y.columns) or len(x) != len(y):
+                return False
+            if not x.reset_index(drop=True).equals(y.reset_index(drop=True)):
+                return False
+        return True
