@@ -1,0 +1,268 @@
+"""An independent audit of a finished plan against every rule of CONTRACT.md §2.
+
+It re-derives everything from the raw tables of the dataset and the plan's own files
+(``transfers`` and, when given, ``units_after``); it never reads the model's variables,
+the eligibility arcs or the solver's flows, and it computes distances with its own code.
+Each rule is one named function in ``RULES``; a violation names the rule, the staff member
+or (unit, position) concerned, and what is wrong.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.dataset import Dataset
+from models.retirement import retirement_dates
+
+KM_TOLERANCE = 0.0015   # transfers carry km to the metre (3 decimals)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.subject}: {self.message}"
+
+
+@dataclass
+class _Ctx:
+    ds: Dataset
+    scenario: object
+    transfers: pd.DataFrame
+    units_after: pd.DataFrame | None
+    staff: pd.DataFrame          # staff indexed by staff_id
+    moved: pd.DataFrame          # transfers joined with the staff table (known staff only)
+
+
+def _chord_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance from the chord between unit vectors (R = 6371.0 km).
+
+    Written independently of optimizer.eligibility (which uses the haversine form); the two
+    agree to well under a millimetre.
+    """
+    def xyz(lat, lon):
+        la, lo = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+        return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    chord = np.linalg.norm(xyz(lat1, lon1) - xyz(lat2, lon2), axis=0)
+    return 2 * 6371.0 * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+
+
+def _counts(ds: Dataset) -> pd.DataFrame:
+    before = ds.staff.groupby(["unit_code", "position_code"]).size().rename("staff_before")
+    quota = ds.quotas.set_index(["unit_code", "position_code"])["quota"]
+    return pd.concat([before, quota], axis=1).fillna(0).astype("int64")
+
+
+def _departures(c: _Ctx) -> pd.Series:
+    """People leaving each (unit, position), from the staff table's own record of them."""
+    out = c.moved.groupby(["unit_code", "position_code_y"]).size()
+    out.index.names = ["unit_code", "position_code"]
+    return out
+
+
+def _arrivals(c: _Ctx) -> pd.Series:
+    inn = c.transfers.groupby(["to_unit", "position_code"]).size()
+    inn.index.names = ["unit_code", "position_code"]
+    return inn
+
+
+def rule_known_staff(c: _Ctx):
+    """Every transfer names a staff member of the staff table."""
+    for sid in c.transfers.loc[~c.transfers["staff_id"].isin(c.staff.index), "staff_id"]:
+        yield Violation("known_staff", f"staff {sid}", "not in the staff table")
+
+
+def rule_one_move_per_person(c: _Ctx):
+    """Each staff member is moved at most once."""
+    dup = c.transfers["staff_id"].value_counts()
+    for sid, n in dup[dup > 1].items():
+        yield Violation("one_move_per_person", f"staff {sid}", f"moved {n} times")
+
+
+def rule_from_current_unit(c: _Ctx):
+    """A transfer leaves the unit where the person works now."""
+    bad = c.moved.loc[c.moved["from_unit"] != c.moved["unit_code"]]
+    for r in bad.itertuples():
+        yield Violation("from_current_unit", f"staff {r.staff_id}",
+                        f"works in {r.unit_code} but the transfer leaves {r.from_unit}")
+
+
+def rule_same_position(c: _Ctx):
+    """A move keeps the job position."""
+    bad = c.moved.loc[c.moved["position_code_x"] != c.moved["position_code_y"]]
+    for r in bad.itertuples():
+        yield Violation("same_position", f"staff {r.staff_id}",
+                        f"holds {r.position_code_y} but is moved as {r.position_code_x}")
+
+
+def rule_different_unit(c: _Ctx):
+    """A move goes to another unit."""
+    for r in c.transfers.loc[c.transfers["from_unit"] == c.transfers["to_unit"]].itertuples():
+        yield Violation("different_unit", f"staff {r.staff_id}", f"from and to are both {r.to_unit}")
+
+
+def rule_known_destination(c: _Ctx):
+    """A move goes to a unit of the units table."""
+    known = set(c.ds.units["unit_code"])
+    for r in c.transfers.loc[~c.transfers["to_unit"].isin(known)].itertuples():
+        yield Violation("known_destination", f"staff {r.staff_id}", f"unknown unit {r.to_unit}")
+
+
+def rule_movable(c: _Ctx):
+    """Staff with movable = false stay."""
+    for r in c.moved.loc[~c.moved["movable"].astype(bool)].itertuples():
+        yield Violation("movable", f"staff {r.staff_id}", "is marked not movable")
+
+
+def rule_protect_years(c: _Ctx):
+    """Nobody whose statutory retirement falls within protect_years of the plan date moves."""
+    if c.moved.empty:
+        return
+    retire = retirement_dates(c.moved["birth_date"], c.moved["gender"])
+    months = int(round(float(c.scenario.protect_years) * 12))
+    limit = pd.Timestamp(c.scenario.plan_date) + pd.DateOffset(months=months)
+    for sid, rd in zip(c.moved["staff_id"], retire):
+        if rd <= limit:
+            yield Violation("protect_years", f"staff {sid}",
+                            f"retires on {rd:%Y-%m-%d}, within {c.scenario.protect_years} years of the plan date")
+
+
+def rule_same_province(c: _Ctx):
+    """Moves stay within a province unless cross-province moves are allowed."""
+    if c.scenario.cross_province:
+        return
+    prov = c.ds.units.set_index("unit_code")["province_code"]
+    f = c.transfers["from_unit"].map(prov)
+    t = c.transfers["to_unit"].map(prov)
+    for r, a, b in zip(c.transfers.itertuples(), f, t):
+        if a != b:
+            yield Violation("same_province", f"staff {r.staff_id}", f"moves from province {a} to {b}")
+
+
+def _road(ds: Dataset) -> dict:
+    road = {}
+    if ds.distances is not None:
+        for a, b, km in zip(ds.distances["from_unit"], ds.distances["to_unit"], ds.distances["km"]):
+            road.setdefault((a, b), float(km))
+            road.setdefault((b, a), float(km))
+    return road
+
+
+def rule_max_km(c: _Ctx):
+    """A move spans at most max_km (road distance where given, else great-circle),
+    and the km the plan reports is that distance."""
+    coords = c.ds.units.set_index("unit_code")[["lat", "lon"]]
+    t = c.transfers.loc[c.transfers["from_unit"].isin(coords.index) & c.transfers["to_unit"].isin(coords.index)]
+    if t.empty:
+        return
+    a, b = coords.loc[t["from_unit"]], coords.loc[t["to_unit"]]
+    km = _chord_km(a["lat"], a["lon"], b["lat"], b["lon"])
+    road = _road(c.ds)
+    if road:
+        km = np.array([road.get((f, to), k) for f, to, k in zip(t["from_unit"], t["to_unit"], km)])
+    km = np.where(t["from_unit"].to_numpy() == t["to_unit"].to_numpy(), 0.0, km)
+    reported = t["km"].to_numpy(dtype=float)
+    limit = float(c.scenario.max_km)
+    bad = (km > limit + KM_TOLERANCE) | (np.abs(reported - km) > KM_TOLERANCE)
+    for r, d, rep in zip(t.loc[bad].itertuples(), km[bad], reported[bad]):
+        if d > limit + KM_TOLERANCE:
+            yield Violation("max_km", f"staff {r.staff_id}",
+                            f"{r.from_unit}→{r.to_unit} is {d:.3f} km, above {c.scenario.max_km} km")
+        if abs(rep - d) > KM_TOLERANCE:
+            yield Violation("max_km", f"staff {r.staff_id}",
+                            f"reports {rep:.3f} km but {r.from_unit}→{r.to_unit} is {d:.3f} km")
+
+
+def rule_quota_not_crossed(c: _Ctx):
+    """No unit drops below or rises above its quota because of the plan."""
+    counts = _counts(c.ds)
+    out, inn = _departures(c), _arrivals(c)
+    for (u, p), n in out.items():
+        sb, q = counts.loc[(u, p)] if (u, p) in counts.index else (0, 0)
+        if sb - n < q:
+            yield Violation("quota_not_crossed", f"unit {u} position {p}",
+                            f"{n} leave: {sb} − {n} = {sb - n} is below the quota {q}")
+    for (u, p), n in inn.items():
+        sb, q = counts.loc[(u, p)] if (u, p) in counts.index else (0, 0)
+        if sb + n > q:
+            yield Violation("quota_not_crossed", f"unit {u} position {p}",
+                            f"{n} arrive: {sb} + {n} = {sb + n} is above the quota {q}")
+
+
+def rule_six_ro(c: _Ctx):
+    """Every transfer names the person, position, units, distance, date and signing authority;
+    the authority is the provincial People's Committee within a province, the Ministry across."""
+    needed = ["staff_id", "full_name", "position_code", "from_unit", "to_unit", "km", "effective_date", "authority"]
+    missing = [col for col in needed if col not in c.transfers.columns]
+    if missing:
+        yield Violation("six_ro", "transfers", f"missing columns {', '.join(missing)}")
+        return
+    prov = c.ds.units.set_index("unit_code")["province_code"]
+    for r in c.transfers.itertuples():
+        for col in ("position_code", "from_unit", "to_unit", "effective_date", "authority"):
+            if not str(getattr(r, col) or "").strip():
+                yield Violation("six_ro", f"staff {r.staff_id}", f"empty {col}")
+        within = prov.get(r.from_unit) == prov.get(r.to_unit)
+        ministry = "Bộ Nội vụ" in str(r.authority)
+        if within == ministry:
+            yield Violation("six_ro", f"staff {r.staff_id}",
+                            f"authority '{r.authority}' does not match a move "
+                            f"{'within' if within else 'across'} provinces")
+
+
+def rule_everyone_accounted(c: _Ctx):
+    """units_after accounts for every staff member exactly once, and matches the transfers."""
+    ua = c.units_after
+    if ua is None:
+        return
+    counts = _counts(c.ds)
+    out, inn = _departures(c), _arrivals(c)
+    expected = counts["staff_before"].sub(out.reindex(counts.index, fill_value=0), fill_value=0)
+    expected = expected.add(inn, fill_value=0).astype("int64")
+    got = ua.set_index(["unit_code", "position_code"])
+    total = int(got["staff_after"].sum())
+    if total != len(c.ds.staff):
+        yield Violation("everyone_accounted", "units_after",
+                        f"staff_after sums to {total}, the staff table has {len(c.ds.staff)}")
+    both = pd.concat([expected.rename("want"), got["staff_after"].rename("got"),
+                      counts["quota"].rename("quota"), got["quota"].rename("quota_got")], axis=1)
+    want, have = both["want"], both["got"]
+    missing = have.isna() & ((want.fillna(0) > 0) | (both["quota"].fillna(0) > 0))
+    differs = have.notna() & (want.fillna(0) != have)
+    quota_differs = have.notna() & both["quota_got"].notna() & (both["quota_got"] != both["quota"].fillna(0))
+    for (u, p) in both.index[missing]:
+        yield Violation("everyone_accounted", f"unit {u} position {p}", "missing from units_after")
+    for (u, p), r in both.loc[differs].iterrows():
+        yield Violation("everyone_accounted", f"unit {u} position {p}",
+                        f"units_after says {int(r['got'])} after the plan, the transfers give {int(0 if pd.isna(r['want']) else r['want'])}")
+    for (u, p), r in both.loc[quota_differs & ~differs].iterrows():
+        yield Violation("everyone_accounted", f"unit {u} position {p}",
+                        f"units_after quota {int(r['quota_got'])} differs from the quota table {int(0 if pd.isna(r['quota']) else r['quota'])}")
+
+
+RULES = [
+    rule_known_staff, rule_one_move_per_person, rule_from_current_unit, rule_same_position,
+    rule_different_unit, rule_known_destination, rule_movable, rule_protect_years, rule_same_province,
+    rule_max_km, rule_quota_not_crossed, rule_six_ro, rule_everyone_accounted,
+]
+RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RULES]
+
+
+def check_plan(ds: Dataset, scenario, transfers: pd.DataFrame,
+               units_after: pd.DataFrame | None = None) -> list[Violation]:
+    """All violations of the contract's rules by a plan (empty list: the plan is valid)."""
+    staff = ds.staff.set_index("staff_id", drop=False)
+    moved = transfers.merge(ds.staff, on="staff_id", how="inner", suffixes=("", "_staff"))
+    moved = moved.rename(columns={"position_code": "position_code_x", "position_code_staff": "position_code_y"})
+    if "position_code_y" not in moved.columns:
+        moved["position_code_y"] = moved["position_code_x"]
+    ctx = _Ctx(ds, scenario, transfers, units_after, staff, moved)
+    out: list[Violation] = []
+    for rule in RULES:
+        out.extend(rule(ctx))
+    return out

@@ -1,0 +1,156 @@
+"""Which moves are allowed: surplus, shortage and the eligible arcs (CONTRACT.md §2).
+
+Everything here is vectorised with pandas/numpy: the national dataset (≈120,000 staff,
+≈130,000 (unit, position) pairs) never goes through a Python loop over unit pairs.
+
+Definitions (the names used everywhere else):
+
+* ``staff_before[u,p]``  staff of unit u in position p.
+* ``movable[u,p]``       those of them that may move: ``movable`` is true *and* their statutory
+  retirement date is later than ``plan_date + protect_years`` (rule ``protect_years``).
+* ``surplus[u,p]``       ``max(0, staff_before − quota)``: how far the unit is over its quota.
+* ``supply[u,p]``        ``min(surplus, movable)``: how many may actually leave.
+* ``shortage[u,p]``      ``max(0, quota − staff_before)``: how many may arrive.
+* an *arc* (u → v, p)    supply[u,p] > 0, shortage[v,p] > 0, same province unless
+  ``cross_province``, and distance ≤ ``max_km``.
+
+Distances are the ``distances`` table's road km where it has the pair (either direction),
+otherwise great-circle (haversine, R = 6371.0 km). They are rounded to the metre
+(3 decimals of km) once, here, and every later stage (solver, report, audit) uses that figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.dataset import Dataset
+from models.retirement import retirement_dates
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km between arrays of coordinates (degrees)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    a = (np.sin((lat2 - lat1) / 2.0) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2)
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def protect_cutoff(plan_date, protect_years: float) -> pd.Timestamp:
+    """The last retirement date that still protects a person from being moved.
+
+    Fractional years count in whole months (1.5 years = 18 months).
+    """
+    months = int(round(float(protect_years) * 12))
+    return pd.Timestamp(plan_date) + pd.DateOffset(months=months)
+
+
+def staff_status(ds: Dataset, scenario) -> pd.DataFrame:
+    """The staff table with ``retirement_date`` and ``may_move`` (bool) and the reason if not."""
+    st = ds.staff
+    retire = retirement_dates(st["birth_date"], st["gender"])
+    cutoff = protect_cutoff(scenario.plan_date, scenario.protect_years)
+    near = (retire <= cutoff).to_numpy()
+    flag = st["movable"].to_numpy(dtype=bool)
+    out = st.assign(retirement_date=retire.to_numpy(), may_move=flag & ~near)
+    reason = np.where(~flag, "movable=false", np.where(near, "near_retirement", ""))
+    return out.assign(stay_reason=reason)
+
+
+def distance_lookup(ds: Dataset, from_units, to_units) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (km, metre-rounded) and source ('road'/'great_circle') for unit code pairs."""
+    fu = pd.Series(np.asarray(from_units, dtype=object))
+    tu = pd.Series(np.asarray(to_units, dtype=object))
+    coords = ds.units.set_index("unit_code")[["lat", "lon"]]
+    a = coords.reindex(fu.to_numpy())
+    b = coords.reindex(tu.to_numpy())
+    km = haversine_km(a["lat"].to_numpy(), a["lon"].to_numpy(), b["lat"].to_numpy(), b["lon"].to_numpy())
+    source = np.full(len(fu), "great_circle", dtype=object)
+    if ds.distances is not None and len(ds.distances):
+        d = ds.distances
+        # both directions; a pair given twice (a→b and b→a) keeps the first row of the file
+        both = pd.concat([
+            pd.DataFrame({"f": d["from_unit"], "t": d["to_unit"], "road": d["km"]}),
+            pd.DataFrame({"f": d["to_unit"], "t": d["from_unit"], "road": d["km"]}),
+        ], ignore_index=True).drop_duplicates(["f", "t"], keep="first")
+        key = pd.DataFrame({"f": fu, "t": tu})
+        road = key.merge(both, on=["f", "t"], how="left")["road"].to_numpy(dtype=float)
+        has = ~np.isnan(road)
+        km = np.where(has, road, km)
+        source = np.where(has, "road", source)
+    same = (fu.to_numpy() == tu.to_numpy())
+    km = np.where(same, 0.0, km)
+    return np.round(km, 3), source
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The aggregates the model is built on."""
+
+    pairs: pd.DataFrame   # unit_code, position_code, province_code, staff_before, movable, quota,
+                          # surplus, supply, shortage, priority
+    arcs: pd.DataFrame    # from_unit, to_unit, position_code, km, distance_source, supply, shortage
+    staff: pd.DataFrame   # staff with retirement_date, may_move, stay_reason
+    ceiling: int          # most shortage fillable with no distance limit (same other rules)
+    ceiling_weighted: int
+
+    @property
+    def shortage_total(self) -> int:
+        return int(self.pairs["shortage"].sum())
+
+    @property
+    def weighted_shortage_total(self) -> int:
+        return int((self.pairs["shortage"] * self.pairs["priority"]).sum())
+
+
+def build_pairs(ds: Dataset, staff: pd.DataFrame) -> pd.DataFrame:
+    """One row per (unit, position) with staff or quota."""
+    g = (staff.groupby(["unit_code", "position_code"], sort=False)
+         .agg(staff_before=("staff_id", "size"), movable=("may_move", "sum"))
+         .reset_index())
+    q = ds.quotas[["unit_code", "position_code", "quota"]]
+    pairs = g.merge(q, on=["unit_code", "position_code"], how="outer")
+    pairs = pairs.fillna({"staff_before": 0, "movable": 0, "quota": 0})
+    for c in ("staff_before", "movable", "quota"):
+        pairs[c] = pairs[c].astype("int64")
+    pairs["province_code"] = pairs["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
+    prio = ds.positions.set_index("position_code")["priority"]
+    pairs["priority"] = pairs["position_code"].map(prio).astype("int64")
+    diff = pairs["staff_before"] - pairs["quota"]
+    pairs["surplus"] = diff.clip(lower=0)
+    pairs["supply"] = np.minimum(pairs["surplus"], pairs["movable"])
+    pairs["shortage"] = (-diff).clip(lower=0)
+    return (pairs.sort_values(["unit_code", "position_code"], kind="stable")
+            .reset_index(drop=True))
+
+
+def build_eligibility(ds: Dataset, scenario) -> Eligibility:
+    """Surplus, shortage and eligible arcs for a dataset under a scenario."""
+    staff = staff_status(ds, scenario)
+    pairs = build_pairs(ds, staff)
+    group = ["position_code"] if scenario.cross_province else ["position_code", "province_code"]
+
+    src = pairs.loc[pairs["supply"] > 0, ["unit_code", "supply", *group]]
+    dst = pairs.loc[pairs["shortage"] > 0, ["unit_code", "shortage", *group]]
+    cand = src.rename(columns={"unit_code": "from_unit"}).merge(
+        dst.rename(columns={"unit_code": "to_unit"}), on=group, how="inner")
+    km, source = distance_lookup(ds, cand["from_unit"].to_numpy(), cand["to_unit"].to_numpy())
+    cand = cand.assign(km=km, distance_source=source)
+    arcs = cand.loc[cand["km"] <= float(scenario.max_km) + 1e-9,
+                    ["from_unit", "to_unit", "position_code", "km", "distance_source", "supply", "shortage"]]
+    arcs = arcs.sort_values(["position_code", "from_unit", "to_unit"], kind="stable").reset_index(drop=True)
+
+    # Ceiling: with no distance limit every surplus unit of a group reaches every shortage unit
+    # of the same group, so the most that can be filled is min(supply, shortage) per group.
+    s = src.groupby(group)["supply"].sum()
+    d = dst.groupby(group)["shortage"].sum()
+    both = pd.concat([s, d], axis=1).fillna(0)
+    fill = np.minimum(both["supply"], both["shortage"])
+    ceiling = int(fill.sum())
+    prio = ds.positions.set_index("position_code")["priority"]
+    pos = fill.index.get_level_values("position_code") if isinstance(fill.index, pd.MultiIndex) else fill.index
+    ceiling_weighted = int((fill.to_numpy() * prio.reindex(pos).to_numpy()).sum())
+    return Eligibility(pairs=pairs, arcs=arcs, staff=staff, ceiling=ceiling, ceiling_weighted=ceiling_weighted)
