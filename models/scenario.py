@@ -1,0 +1,120 @@
+"""A scenario: the settings of one plan (CONTRACT.md §3), loaded from TOML or given in code.
+
+    # scenario.toml
+    name = "Hà Nội, 25 km"
+    max_km = 25
+    cross_province = false
+    plan_date = 2026-01-01
+    dataset = "../data/national"          # relative to this file
+    quota_adjust_pct = -5
+    [quota_adjust_pct_by_province]
+    "01" = -15
+
+`Scenario.from_toml(path, max_km=None, cross_province=True)`: options given on the command
+line (not None) win over the file. A key the model does not know is an error that names it.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from models.dataset import Dataset
+
+__all__ = ["Scenario", "ScenarioError", "apply_quota_adjustment"]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; the message names the file, the key and the value."""
+
+    def __init__(self, message: str, *, file: object = None, key: str | None = None,
+                 value: Any = None):
+        self.file, self.key, self.value = file, key, value
+        super().__init__(message)
+
+
+class Scenario(BaseModel):
+    """The settings of a plan. Immutable; `model_copy(update=...)` gives a variant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "default"
+    max_km: float = Field(40.0, gt=0, allow_inf_nan=False)
+    cross_province: bool = False
+    protect_years: float = Field(2.0, ge=0, allow_inf_nan=False)
+    plan_date: date = date(2026, 1, 1)
+    time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
+    dataset: Path | None = None
+    #: every quota becomes floor(quota × (1 + pct / 100)); -100 empties it
+    quota_adjust_pct: float = Field(0.0, ge=-100, allow_inf_nan=False)
+    #: province code → pct, overriding quota_adjust_pct in that province
+    quota_adjust_pct_by_province: dict[str, Annotated[float, Field(ge=-100, allow_inf_nan=False)]] = Field(
+        default_factory=dict)
+    solver: Literal["auto", "min_cost_flow", "mip"] = "auto"
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike, **overrides: Any) -> "Scenario":
+        """Load a scenario file; `overrides` that are not None win over it.
+
+        A relative `dataset` in the file is taken relative to the file's folder.
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as e:
+            raise ScenarioError(f"{path}: cannot read the scenario file ({e.strerror or e})",
+                                file=path) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise ScenarioError(f"{path}: not valid TOML: {e}", file=path) from None
+        if isinstance(data.get("dataset"), str) and data["dataset"].strip():
+            data["dataset"] = (path.parent / data["dataset"]).resolve()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._build(data, path)
+
+    @classmethod
+    def _build(cls, data: dict[str, Any], source: object) -> "Scenario":
+        try:
+            return cls.model_validate(data)
+        except ValidationError as e:
+            lines, first = [], None
+            for err in e.errors():
+                key = ".".join(str(p) for p in err["loc"]) or "(scenario)"
+                if err["type"] == "extra_forbidden":
+                    close = difflib.get_close_matches(key, list(cls.model_fields), n=1)
+                    msg = (f"unknown setting{f' (did you mean {close[0]}?)' if close else ''}; "
+                           f"known: {', '.join(cls.model_fields)}")
+                else:
+                    msg = err["msg"]
+                value = err.get("input")
+                lines.append(f"{source}: {key} = {value!r}: {msg}")
+                first = first or (key, value)
+            raise ScenarioError("\n".join(lines), file=source, key=first[0], value=first[1]) from None
+
+
+def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:
+    """A new Dataset whose quotas are floor(quota × (1 + pct/100)), pct per province.
+
+    The province's own pct (`quota_adjust_pct_by_province`) overrides the national one.
+    A province code there that the dataset does not have is a ScenarioError.
+    """
+    by_province = scenario.quota_adjust_pct_by_province
+    unknown = sorted(set(by_province) - set(ds.provinces["province_code"]))
+    if unknown:
+        raise ScenarioError(f"quota_adjust_pct_by_province: unknown province code(s) {', '.join(unknown)}",
+                            key="quota_adjust_pct_by_province", value=unknown[0])
+    province = ds.quotas["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
+    pct = province.map(by_province).astype("float64").fillna(scenario.quota_adjust_pct).to_numpy()
+    quota = ds.quotas["quota"].to_numpy(dtype="float64")
+    # a tiny tolerance: 1000 × 100.1 / 100 must give 1001, not 1000.9999999999999
+    adjusted = np.floor(quota * (100.0 + pct) / 100.0 + 1e-9)
+    quotas = ds.quotas.assign(quota=np.maximum(adjusted, 0).astype("int64"))
+    return ds.replace(quotas=quotas)
+
