@@ -77,10 +77,11 @@ class Scenario(BaseModel):
         if isinstance(data.get("dataset"), str) and data["dataset"].strip():
             data["dataset"] = (path.parent / data["dataset"]).resolve()
         data.update({k: v for k, v in overrides.items() if v is not None})
-        return cls._build(data, path)
+        return cls.from_dict(data, path)
 
     @classmethod
-    def _build(cls, data: dict[str, Any], source: object) -> "Scenario":
+    def from_dict(cls, data: dict[str, Any], source: object = "scenario") -> "Scenario":
+        """Validate settings; a ScenarioError names `source`, every bad key and its value."""
         try:
             return cls.model_validate(data)
         except ValidationError as e:
