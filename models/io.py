@@ -285,8 +285,9 @@ def write_csv_folder(ds: Dataset, folder: str | os.PathLike) -> Path:
 def write_xlsx(ds: Dataset, path: str | os.PathLike) -> Path:
     """Write every table present as a sheet of one workbook (and the note in sheet `about`).
 
-    Numbers are number cells, dates date cells shown YYYY-MM-DD, all other cells text
-    cells (a code such as "00004" or a name starting with "=" stays text).
+    Numbers are number cells (text cells when a float needs all 17 digits), dates date
+    cells shown YYYY-MM-DD, all other cells text cells (a code such as "00004" or a name
+    starting with "=" stays text).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -322,7 +323,13 @@ def _text_cell(sheet, value: str, cell_type):
 
 def _cell_writer(kind: str, sheet, cell_type):
     if kind == "number":
-        return lambda v: None if math.isnan(v) else float(v)
+        def number_cell(v):
+            if math.isnan(v):
+                return None
+            # openpyxl writes numbers with 16 significant digits; the rare float that needs
+            # 17 goes as exact text (read back as the same number)
+            return float(v) if float("%.16g" % v) == v else _text_cell(sheet, repr(float(v)), cell_type)
+        return number_cell
     if kind == "whole":
         return int
     if kind == "bool":
