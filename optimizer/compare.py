@@ -1,0 +1,600 @@
+"""Scenarios side by side: each solved exactly in its own process, only the figures kept.
+
+    compare(scenarios, *, dataset_path=None, processes=2, progress=True) -> DataFrame
+    sweep(base, max_km_values) -> list[Scenario]
+    write_comparison(df, out_dir, note=None) -> [comparison.csv, comparison.xlsx]
+    print_comparison(df, console=None)
+
+`compare` gives one row per scenario, in the order given, with the columns of `COLUMNS`:
+the scenario's settings, then the key figures of its plan (`Plan.summary`, DESIGN.md),
+then `wall_seconds` (the pipeline for that scenario, without reading the data) and the
+dataset's note.
+
+How the work is shared. Scenarios are solved by `optimizer.plan.solve` (which applies the
+scenario's quota adjustment) in a `ProcessPoolExecutor` of `processes` workers started with
+the "spawn" method (no fork of a parent that may hold threads, e.g. a notebook kernel; the
+same on Linux, macOS and Windows). A worker reads a dataset once and keeps it for the next
+scenario on the same dataset; the scenarios are handed out grouped by dataset. Workers send
+back the figures only, never the Plan, so the parent stays small. With `processes=1` the
+scenarios are solved one after the other in the calling process (nothing is spawned).
+
+Which dataset: a scenario's own `dataset` (a scenario file's path is relative to the file),
+else `dataset_path`, else `models.io.default_dataset_path()`. To make one dataset win over
+the files, load them with `Scenario.from_toml(path, dataset=...)`.
+
+Errors. A bad dataset raises `DatasetError` (every problem), a bad scenario `ScenarioError`
+(naming the key: loading a scenario file does that before anything is solved; a province
+code of `quota_adjust_pct_by_province` that the dataset lacks is found by the worker), in the
+calling process, with the scenario's name in the message; other failures raise
+`ComparisonError` naming the scenario. The remaining scenarios are then cancelled.
+
+The files of `write_comparison` use the writers of `optimizer.export` (same number
+formatting, same formula-injection guard, byte-deterministic workbook) and its Vietnamese
+labels; the columns it does not label are labelled here (`LABELS_VI`).
+"""
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.scenario import Scenario, ScenarioError
+from models.validation import DatasetError
+
+__all__ = ["compare", "sweep", "write_comparison", "print_comparison", "ComparisonError",
+           "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "LABELS_VI", "LABELS_EN"]
+
+# --------------------------------------------------------------------------- columns
+
+#: The scenario's settings (one text column for the per-province quota adjustments).
+SETTING_COLUMNS: tuple[str, ...] = (
+    "name", "max_km", "cross_province", "protect_years", "plan_date", "quota_adjust_pct",
+    "quota_adjust_pct_by_province", "dataset",
+)
+#: Figures of the plan, taken from `Plan.summary` under the same names.
+SUMMARY_FIGURES: tuple[str, ...] = (
+    "shortage_before", "shortage_after", "fill_rate", "moves", "total_km", "mean_km",
+    "units_short_before", "units_short_after", "ceiling", "ceiling_fill_rate",
+    "weighted_shortage_before", "weighted_shortage_after", "surplus_after", "status", "method",
+    "solve_seconds",
+)
+FIGURE_COLUMNS: tuple[str, ...] = SUMMARY_FIGURES + ("wall_seconds",)
+COLUMNS: tuple[str, ...] = SETTING_COLUMNS + FIGURE_COLUMNS + ("data_note",)
+
+#: Columns that vary from run to run (left out when results are compared for equality).
+TIMING_COLUMNS: tuple[str, ...] = ("solve_seconds", "wall_seconds")
+
+#: Fixed decimals in comparison.csv / .xlsx (other numbers: whole, or up to 6 decimals).
+DECIMALS: dict[str, int] = {
+    "total_km": 1, "mean_km": 3, "fill_rate": 4, "ceiling_fill_rate": 4,
+    "solve_seconds": 3, "wall_seconds": 3,
+}
+
+_INT_COLUMNS = ("shortage_before", "shortage_after", "moves", "units_short_before", "units_short_after",
+                "ceiling", "weighted_shortage_before", "weighted_shortage_after", "surplus_after")
+_FLOAT_COLUMNS = ("max_km", "protect_years", "quota_adjust_pct", "fill_rate", "total_km", "mean_km",
+                  "ceiling_fill_rate", "solve_seconds", "wall_seconds")
+
+
+def _labels_vi() -> dict[str, str]:
+    from optimizer.export import LABELS_VI as PLAN_LABELS_VI
+    from optimizer.export import SCENARIO_LABELS_VI, SUMMARY_LABELS_VI
+
+    own = {
+        "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
+        "wall_seconds": "Thời gian chạy kịch bản (giây)",
+        "data_note": "Ghi chú về dữ liệu",
+    }
+    out = {}
+    for col in COLUMNS:
+        for table in (own, SCENARIO_LABELS_VI, SUMMARY_LABELS_VI, PLAN_LABELS_VI):
+            if col in table:
+                out[col] = table[col]
+                break
+        else:                                   # pragma: no cover - a new column without a label
+            raise KeyError(f"no Vietnamese label for the comparison column {col!r}")
+    return out
+
+
+#: Vietnamese column labels (workbook header, table rows): export's labels where it has them.
+LABELS_VI: dict[str, str] = _labels_vi()
+
+LABELS_EN: dict[str, str] = {
+    "name": "scenario",
+    "max_km": "max km per move",
+    "cross_province": "cross-province moves",
+    "protect_years": "protect within … years of retirement",
+    "plan_date": "plan date",
+    "quota_adjust_pct": "quota adjustment (%)",
+    "quota_adjust_pct_by_province": "quota adjustment by province (%)",
+    "dataset": "dataset",
+    "shortage_before": "shortage before",
+    "shortage_after": "shortage after",
+    "fill_rate": "fill rate",
+    "moves": "moves",
+    "total_km": "total km",
+    "mean_km": "mean km per move",
+    "units_short_before": "units short before",
+    "units_short_after": "units short after",
+    "ceiling": "ceiling (fillable, no km limit)",
+    "ceiling_fill_rate": "fill rate of the ceiling",
+    "weighted_shortage_before": "weighted shortage before",
+    "weighted_shortage_after": "weighted shortage after",
+    "surplus_after": "surplus after",
+    "status": "solver status",
+    "method": "method",
+    "solve_seconds": "solver seconds",
+    "wall_seconds": "scenario seconds",
+    "data_note": "data note",
+}
+
+DESCRIPTIONS_VI: dict[str, str] = {
+    "name": "Tên kịch bản (trong tệp kịch bản, hoặc do lệnh quét khoảng cách đặt).",
+    "quota_adjust_pct_by_province": "Điều chỉnh biên chế riêng của từng tỉnh, dạng "
+                                    "'mã tỉnh: ±%'; thay cho mức điều chỉnh chung ở tỉnh đó.",
+    "dataset": "Thư mục hoặc tệp dữ liệu đã dùng.",
+    "fill_rate": "Số chỗ thiếu được lấp ÷ số chỗ thiếu trước điều động.",
+    "ceiling": "Số chỗ thiếu lấp được nhiều nhất nếu không giới hạn khoảng cách "
+               "(cùng các quy tắc khác).",
+    "ceiling_fill_rate": "Số chỗ thiếu được lấp ÷ trần.",
+    "solve_seconds": "Thời gian của bộ giải (giây); thay đổi giữa các lần chạy.",
+    "wall_seconds": "Thời gian của cả quy trình cho kịch bản này, không kể đọc dữ liệu "
+                    "(giây); thay đổi giữa các lần chạy.",
+}
+
+
+class ComparisonError(RuntimeError):
+    """A scenario of a comparison failed for a reason other than bad input."""
+
+
+# --------------------------------------------------------------------------- scenarios
+
+def _number_text(x: float) -> str:
+    """10.0 → "10", 12.5 → "12.5" (no exponent, no trailing zeros)."""
+    x = float(x)
+    if x.is_integer():
+        return str(int(x))
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def sweep(base: Scenario, max_km_values: Iterable[float]) -> list[Scenario]:
+    """One scenario per `max_km` value, otherwise the same as `base`, in the order given.
+
+    Named "max_km=10", "max_km=20", … — prefixed by the base's name ("reach, max_km=10")
+    unless the base has the default name, so that sweeps of several scenarios stay apart.
+    A bad value (≤ 0, not a number) raises ScenarioError naming `max_km`; a value given twice
+    raises ValueError.
+    """
+    values = list(max_km_values)
+    if not values:
+        raise ValueError("sweep: give at least one max_km value")
+    seen: set[float] = set()
+    out = []
+    default_name = Scenario.model_fields["name"].default
+    for v in values:
+        try:
+            key = float(v)
+        except (TypeError, ValueError):
+            key = None
+        if key is not None and key in seen:
+            raise ValueError(f"sweep: max_km {_number_text(key)} is given twice")
+        label = f"max_km={_number_text(key)}" if key is not None and math.isfinite(key) else f"max_km={v}"
+        name = label if base.name == default_name else f"{base.name}, {label}"
+        data = base.model_dump()
+        data.update(name=name, max_km=v)
+        out.append(Scenario.from_dict(data, f"sweep of scenario {base.name!r}"))
+        if key is not None:
+            seen.add(key)
+    return out
+
+
+# --------------------------------------------------------------------------- workers
+
+class _Runner:
+    """Solves scenarios, keeping the last dataset read (one per worker process)."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.ds = None
+
+    def dataset(self, path: str):
+        from models.io import read_dataset
+
+        if self.path != path:
+            self.ds = None                      # free the previous one first
+            self.ds = read_dataset(path)
+            self.path = path
+        return self.ds
+
+    def run(self, scenario: Scenario, path: str) -> dict:
+        """The figures of one scenario, or {"error": ...} in a form that crosses processes."""
+        try:
+            from optimizer.plan import solve
+
+            ds = self.dataset(path)
+            t = time.perf_counter()
+            plan = solve(ds, scenario)
+            wall = time.perf_counter() - t
+            figures = {k: plan.summary.get(k) for k in SUMMARY_FIGURES}
+            figures["wall_seconds"] = round(wall, 3)
+            figures["data_note"] = plan.note or ""
+            return figures
+        except Exception as e:                  # noqa: BLE001 - re-raised in the parent
+            return {"error": _portable(e)}
+
+
+_WORKER = _Runner()
+
+
+def _work(scenario: Scenario, path: str) -> dict:
+    """Entry point of a worker process (module level, so that "spawn" can import it)."""
+    return _WORKER.run(scenario, path)
+
+
+def _portable(e: Exception) -> tuple:
+    """An exception as plain data that pickles and rebuilds with its attributes."""
+    if isinstance(e, DatasetError):
+        return ("dataset", list(e.problems), None if e.source is None else str(e.source))
+    if isinstance(e, ScenarioError):
+        return ("scenario", str(e), None if e.file is None else str(e.file), e.key, _plain(e.value))
+    try:                                        # an exception that survives the trip as itself
+        back = pickle.loads(pickle.dumps(e))
+        if type(back) is type(e) and str(back) == str(e):
+            return ("same", e, "".join(traceback.format_exception(e)))
+    except Exception:                           # noqa: BLE001
+        pass
+    return ("other", type(e).__name__, str(e), "".join(traceback.format_exception(e)))
+
+
+def _plain(value: Any) -> Any:
+    try:
+        pickle.dumps(value)
+        return value
+    except Exception:                           # noqa: BLE001
+        return repr(value)
+
+
+def _raise(error: tuple, name: str) -> None:
+    kind = error[0]
+    where = f"scenario {name!r}"
+    if kind == "dataset":
+        e = DatasetError(error[1], source=error[2])
+        e.add_note(f"(while solving {where})")
+        raise e
+    if kind == "scenario":
+        _, message, file, key, value = error
+        raise ScenarioError(f"{where}: {message}", file=file, key=key, value=value)
+    if kind == "same":
+        e = error[1]
+        e.add_note(f"(while solving {where}; worker traceback:\n{error[2]})")
+        raise e
+    _, type_name, message, tb = error
+    raise ComparisonError(f"{where} failed: {type_name}: {message}\n{tb}")
+
+
+# --------------------------------------------------------------------------- compare
+
+def _dataset_text(scenario: Scenario, dataset_path) -> str:
+    if scenario.dataset is not None:
+        return str(scenario.dataset)
+    if dataset_path is not None:
+        return str(dataset_path)
+    from models.io import default_dataset_path
+
+    return str(default_dataset_path())
+
+
+def _province_text(by_province: dict) -> str:
+    """{"79": -3, "01": 5} → "01: +5; 79: -3" (sorted by code)."""
+    return "; ".join(f"{code}: {'+' if float(pct) >= 0 else '-'}{_number_text(abs(float(pct)))}"
+                     for code, pct in sorted(by_province.items()))
+
+
+def _settings(scenario: Scenario, dataset: str) -> dict:
+    return {
+        "name": scenario.name,
+        "max_km": float(scenario.max_km),
+        "cross_province": bool(scenario.cross_province),
+        "protect_years": float(scenario.protect_years),
+        "plan_date": scenario.plan_date.isoformat(),
+        "quota_adjust_pct": float(scenario.quota_adjust_pct),
+        "quota_adjust_pct_by_province": _province_text(scenario.quota_adjust_pct_by_province),
+        "dataset": dataset,
+    }
+
+
+def _progress_bar(progress):
+    """A rich Progress on the terminal (stderr) or a given Console; None when progress is off."""
+    if progress is False or progress is None:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = progress if isinstance(progress, Console) else Console(stderr=True)
+    return Progress(TextColumn("[bold]So sánh kịch bản / scenarios[/]"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
+                    console=console, transient=False)
+
+
+def _done_line(name: str, figures: dict) -> str:
+    rate = figures.get("fill_rate")
+    rate_text = f"{100 * rate:.1f} %" if isinstance(rate, (int, float)) else "?"
+    return (f"✓ {name}: lấp đầy / fill rate {rate_text}, {figures.get('moves', 0):,} người / moves, "
+            f"{figures.get('wall_seconds', 0):.1f} s")
+
+
+def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | None = None,
+            processes: int = 2, progress: Any = True) -> pd.DataFrame:
+    """Solve every scenario (in `processes` worker processes) and tabulate the figures.
+
+    Returns one row per scenario, in the order given, with the columns `COLUMNS`
+    (settings, figures, `wall_seconds`, `data_note`); `df.attrs["elapsed_seconds"]` is the
+    wall time of the whole comparison and `df.attrs["data_note"]` the note(s) of the data.
+    `progress`: True for a rich progress bar on stderr, False for none, or a rich Console.
+    See the module docstring for the dataset used, the processes and the errors raised.
+    """
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise ValueError("compare: give at least one scenario")
+    for s in scenarios:
+        if not isinstance(s, Scenario):
+            raise TypeError(f"compare: expected Scenario objects, got {type(s).__name__}")
+    if int(processes) < 1:
+        raise ValueError(f"compare: processes must be at least 1, not {processes}")
+    t0 = time.perf_counter()
+    paths = [_dataset_text(s, dataset_path) for s in scenarios]
+    # grouped by dataset (stable), so a worker rarely has to read another one
+    order = sorted(range(len(scenarios)), key=lambda i: paths[i])
+    results: list[dict | None] = [None] * len(scenarios)
+    n_proc = min(int(processes), len(scenarios))
+
+    bar = _progress_bar(progress)
+    task = None
+    if bar is not None:
+        bar.start()
+        task = bar.add_task("", total=len(scenarios))
+
+    def finished(i: int, figures: dict) -> None:
+        if "error" in figures:
+            _raise(figures["error"], scenarios[i].name)
+        results[i] = figures
+        if bar is not None:
+            bar.console.print(_done_line(scenarios[i].name, figures))
+            bar.advance(task)
+
+    try:
+        if n_proc == 1:
+            runner = _Runner()                  # in this process; the dataset is freed at the end
+            for i in order:
+                if bar is not None:
+                    bar.update(task, description=f"đang giải / solving {scenarios[i].name}")
+                finished(i, runner.run(scenarios[i], paths[i]))
+        else:
+            _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task)
+    finally:
+        if bar is not None:
+            bar.update(task, description="")
+            bar.stop()
+
+    rows = [{**_settings(s, p), **r} for s, p, r in zip(scenarios, paths, results)]
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    df = _typed(df)
+    notes = list(dict.fromkeys(n for n in df["data_note"] if n))
+    df.attrs["data_note"] = " | ".join(notes)
+    df.attrs["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
+    return df
+
+
+def _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task) -> None:
+    pool = ProcessPoolExecutor(max_workers=n_proc, mp_context=get_context("spawn"))
+    futures: dict[Future, int] = {}
+    try:
+        for i in order:
+            futures[pool.submit(_work, scenarios[i], paths[i])] = i
+        if bar is not None:
+            bar.update(task, description=f"{n_proc} tiến trình / processes")
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in sorted(done, key=lambda f: futures[f]):
+                finished(futures[f], f.result())
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Stable dtypes whatever the figures: int64, float64, bool, and text."""
+    out = df.copy()
+    for c in _INT_COLUMNS:
+        out[c] = pd.to_numeric(out[c]).astype("int64")
+    for c in _FLOAT_COLUMNS:
+        out[c] = pd.to_numeric(out[c]).astype("float64")
+    out["cross_province"] = out["cross_province"].astype(bool)
+    for c in ("name", "plan_date", "quota_adjust_pct_by_province", "dataset", "status", "method",
+              "data_note"):
+        out[c] = out[c].fillna("").astype(str)
+    return out
+
+
+# --------------------------------------------------------------------------- files
+
+def _columns_for_files(df: pd.DataFrame):
+    from optimizer.export import _Column, _format_numbers, _prepare
+
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"not a comparison table: the column(s) {', '.join(missing)} are missing")
+    order = list(COLUMNS) + [c for c in df.columns if c not in COLUMNS]
+    frame = df.loc[:, order].reset_index(drop=True)
+    cols = []
+    for name in order:
+        if name in DECIMALS:
+            array = pd.to_numeric(frame[name]).to_numpy(dtype=float, na_value=np.nan)
+            values, decimals = _format_numbers(array, DECIMALS[name])
+            cols.append(_Column(name, "number", values, decimals))
+        else:
+            cols.append(_prepare(frame, name))
+    return cols
+
+
+def _note_of(df: pd.DataFrame, note: str | None) -> str:
+    if note:
+        return note
+    if df.attrs.get("data_note"):
+        return str(df.attrs["data_note"])
+    notes = list(dict.fromkeys(n for n in df.get("data_note", pd.Series([], dtype=str)) if n))
+    return " | ".join(notes)
+
+
+def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | None = None) -> list[Path]:
+    """Write `comparison.csv` and `comparison.xlsx` into `out_dir` (created if needed).
+
+    CSV: UTF-8 with BOM, the column names of `COLUMNS` as header, fixed decimals
+    (`DECIMALS`), text that a spreadsheet would run as a formula neutralised.
+    Workbook: sheet "So sánh kịch bản" with Vietnamese labels, frozen header, filter and
+    column widths; sheet "Ghi chú" with the data note (`note`, else the table's own) and what
+    each column means. The same table gives the same bytes.
+    """
+    from optimizer.export import _write_csv
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cols = _columns_for_files(df)
+    text = _note_of(df, note)
+    csv_path = out_dir / "comparison.csv"
+    _write_csv(cols, csv_path)
+    xlsx_path = out_dir / "comparison.xlsx"
+    _write_xlsx(cols, xlsx_path, text, df)
+    return [csv_path, xlsx_path]
+
+
+def _write_xlsx(cols, path: Path, note: str, df: pd.DataFrame) -> None:
+    import datetime as dt
+
+    from optimizer.export import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
+    from optimizer.export import METHOD_VI, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_WRAP, STATUS_VI, _Workbook
+
+    dates = sorted(d for d in df["plan_date"].astype(str) if d)
+    try:
+        day = dt.date.fromisoformat(dates[0]) if dates else dt.date(2026, 1, 1)
+    except ValueError:
+        day = dt.date(2026, 1, 1)
+    book = _Workbook("So sánh kịch bản điều động công chức", max(day, dt.date(1980, 1, 1)))
+    values_vi = {"status": STATUS_VI, "method": METHOD_VI}
+    labels = {c.name: LABELS_VI.get(c.name, c.name) for c in cols}
+    book.add_table("So sánh kịch bản", cols, labels, values_vi)
+    rows = [
+        [(note or "(Bộ dữ liệu không có ghi chú)", ST_NOTE)],
+        [],
+        [("Mỗi dòng là một kịch bản, giải tối ưu chính xác trên cùng quy tắc; các chỉ tiêu "
+          "giống tệp summary.json của lệnh solve.", ST_DEFAULT)],
+        [("Tệp comparison.csv cùng thư mục dùng tên trường (cột thứ hai) làm tiêu đề.", ST_DEFAULT)],
+        [],
+        [("Cột", ST_HEADER), ("Tên trường (CSV)", ST_HEADER), ("English", ST_HEADER),
+         ("Ý nghĩa", ST_HEADER)],
+    ]
+    for c in cols:
+        meaning = DESCRIPTIONS_VI.get(c.name) or PLAN_DESCRIPTIONS_VI.get(c.name, "")
+        rows.append([(labels[c.name], ST_WRAP), (c.name, ST_WRAP),
+                     (LABELS_EN.get(c.name, ""), ST_WRAP), (meaning, ST_WRAP)])
+    book.add_rows("Ghi chú", rows, [36.0, 30.0, 30.0, 80.0])
+    book.save(path)
+
+
+# --------------------------------------------------------------------------- terminal
+
+_STATUS_SHORT = {"optimal": "tối ưu", "feasible": "khả thi", "infeasible": "không khả thi"}
+
+
+def _cell_text(name: str, value: Any) -> str:
+    """A value as the terminal shows it (short: the workbook has the full wording)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if name == "status":
+        return _STATUS_SHORT.get(str(value), str(value))
+    if isinstance(value, (bool, np.bool_)):
+        return "có" if value else "không"
+    if name in ("fill_rate", "ceiling_fill_rate"):
+        return f"{100 * float(value):.1f}%"
+    if name in DECIMALS:
+        return f"{float(value):,.{min(DECIMALS[name], 1)}f}"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return _number_text(float(value))
+    return str(value)
+
+
+#: Rows of the terminal table (the settings that vary, then these figures).
+_PRINTED_FIGURES = ("shortage_before", "shortage_after", "fill_rate", "moves", "total_km", "mean_km",
+                    "units_short_after", "ceiling", "ceiling_fill_rate", "weighted_shortage_after",
+                    "status", "solve_seconds", "wall_seconds")
+
+#: Short two-language row labels for a terminal (the workbook has the full ones, LABELS_VI).
+TERMINAL_LABELS: dict[str, str] = {
+    "max_km": "Tối đa km / max km",
+    "cross_province": "Liên tỉnh / cross-province",
+    "protect_years": "Bảo vệ (năm) / protect years",
+    "plan_date": "Ngày kế hoạch / plan date",
+    "quota_adjust_pct": "Điều chỉnh biên chế % / quota %",
+    "quota_adjust_pct_by_province": "Theo tỉnh % / quota % by province",
+    "dataset": "Dữ liệu / dataset",
+    "shortage_before": "Thiếu trước / shortage before",
+    "shortage_after": "Còn thiếu / shortage after",
+    "fill_rate": "Tỷ lệ lấp đầy / fill rate",
+    "moves": "Số người điều động / moves",
+    "total_km": "Tổng km / total km",
+    "mean_km": "Km bình quân / mean km",
+    "units_short_after": "Đơn vị còn thiếu / units short",
+    "ceiling": "Trần lấp được / ceiling",
+    "ceiling_fill_rate": "Đạt so với trần / of ceiling",
+    "weighted_shortage_after": "Thiếu × ưu tiên / weighted short",
+    "status": "Trạng thái / status",
+    "solve_seconds": "Giây giải / solver s",
+    "wall_seconds": "Giây kịch bản / scenario s",
+}
+
+
+def print_comparison(df: pd.DataFrame, console=None) -> None:
+    """The comparison as a rich table: one column per scenario, one row per setting/figure.
+
+    Settings are shown all when there is one scenario, else only those that differ; the
+    dataset and its note go below the table when they are the same for every scenario.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    df = df.reset_index(drop=True)
+    settings = [c for c in SETTING_COLUMNS[1:] if c in df.columns
+                and (len(df) == 1 or df[c].astype(str).nunique() > 1)]
+    figures = [c for c in _PRINTED_FIGURES if c in df.columns]
+    table = Table(title="So sánh kịch bản / Scenario comparison", show_lines=False,
+                  title_justify="left")
+    table.add_column("Chỉ tiêu / Figure", style="bold", no_wrap=True)
+    for name in df["name"]:
+        table.add_column(str(name), justify="right", overflow="fold")
+    for c in settings + figures:
+        label = TERMINAL_LABELS.get(c) or f"{LABELS_VI.get(c, c)} / {LABELS_EN.get(c, c)}"
+        table.add_row(label, *(_cell_text(c, v) for v in df[c].tolist()),
+                      end_section=(c == settings[-1]) if settings else False)
+    console.print(table)
+    if "dataset" not in settings and "dataset" in df.columns and len(df):
+        console.print(f"Dữ liệu / dataset: {df['dataset'].iat[0]}")
+    note = df.attrs.get("data_note") or " | ".join(dict.fromkeys(n for n in df.get("data_note", []) if n))
+    if note:
+        console.print(f"[bold red]{note}[/]")
