@@ -90,20 +90,22 @@ def dataset_from_rows(tables: Mapping[str, Sequence[Sequence[Any]]], *, note: st
 
 
 def _text_frame(header: Sequence[str], body: pd.DataFrame | Sequence[Sequence[str]]) -> pd.DataFrame:
-    """Strip every cell and name, number the rows (first data row = 2), drop blank rows."""
-    width = len(header)
-    if not isinstance(body, pd.DataFrame):
-        width = max([width, *map(len, body)])
-        body = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in body],
-                            columns=range(width), dtype=str)
-    names = [normalise_text(h) for h in header] + [""] * (width - len(header))
-    body = body.set_axis(range(width), axis=1)
-    body.index = pd.RangeIndex(2, 2 + len(body))
-    data = {i: body[i].fillna("").astype(str).str.strip() for i in range(width)}
-    frame = pd.DataFrame(data, index=body.index)
+    """Strip every cell and name, number the rows (first data row = 2), drop blank rows.
+
+    `body` is a text DataFrame (from the CSV parser) or rows of text (from a sheet or code);
+    rows may be shorter or longer than the header (missing cells are empty).
+    """
+    if isinstance(body, pd.DataFrame):
+        width = max(len(header), body.shape[1])
+        data = {i: body.iloc[:, i].str.strip() for i in range(body.shape[1])}
+        frame = pd.DataFrame(data).set_axis(pd.RangeIndex(2, 2 + len(body)))
+    else:
+        width = max([len(header), *map(len, body)])
+        frame = pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in body],
+                             columns=range(width), index=pd.RangeIndex(2, 2 + len(body)), dtype=str)
     if width:
         frame = frame[(frame != "").any(axis=1)]
-    frame.columns = names
+    frame.columns = [normalise_text(h) for h in header] + [""] * (width - len(header))
     return frame
 
 
