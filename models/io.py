@@ -68,6 +68,9 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         frames, problems, expected, note, about = _read_folder(path)
     elif path.suffix.lower() == ".xlsx":
         frames, problems, expected, note, about = _read_workbook(path)
+    elif path.suffix.lower() == ".csv":
+        raise _fail(path, f"not a dataset: give the folder that holds the CSV tables ({path.parent}), "
+                          "not one of its files")
     else:
         raise _fail(path, "not a dataset: give a folder of CSV tables or an .xlsx workbook")
     typed = validate_tables(frames, problems=problems, expected=expected, source=path)
@@ -163,9 +166,11 @@ def _first_paragraph(about: str) -> str:
 def _read_folder(folder: Path):
     csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not csvs:
+        books = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xlsx")
         raise _fail(folder, "the folder holds no .csv table; expected "
                             + ", ".join(f"{t}.csv" for t in TABLE_NAMES[:5]) + " (and optionally "
-                            + ", ".join(f"{t}.csv" for t in TABLE_NAMES[5:]) + ")")
+                            + ", ".join(f"{t}.csv" for t in TABLE_NAMES[5:]) + ")"
+                            + (f"; to read a workbook give its path ({books[0]})" if books else ""))
     by_stem = {p.stem: p for p in csvs}
     found, problems = _match(list(by_stem))
     frames: dict[str, pd.DataFrame | None] = {}

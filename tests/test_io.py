@@ -146,13 +146,21 @@ def test_an_empty_folder(tmp_path):
     assert len(found) == 1 and "no .csv table" in found[0].message and "staff.csv" in found[0].message
 
 
-@pytest.mark.parametrize("name, content", [("data.txt", b"hello"), ("staff.csv", b"staff_id\n"),
-                                           ("book.xlsx", b"not a zip file")])
-def test_a_file_that_is_not_a_dataset(tmp_path, name, content):
+@pytest.mark.parametrize("name, content, message", [
+    ("data.txt", b"hello", "a folder of CSV tables or an .xlsx workbook"),
+    ("staff.csv", b"staff_id\n", "give the folder that holds the CSV tables"),
+    ("book.xlsx", b"not a zip file", "cannot be read as an .xlsx workbook")])
+def test_a_file_that_is_not_a_dataset(tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
     found = problems(tmp_path / name)
-    assert len(found) == 1 and found[0].table == "dataset"
-    assert "xlsx" in found[0].message
+    assert len(found) == 1 and found[0].table == "dataset" and message in found[0].message
+
+
+def test_a_folder_with_only_a_workbook_points_to_it(tmp_path):
+    (tmp_path / "d").mkdir()
+    write_xlsx(dataset_from_rows(tiny_tables()), tmp_path / "d" / "book.xlsx")
+    found = problems(tmp_path / "d")
+    assert len(found) == 1 and "book.xlsx" in found[0].message
 
 
 def test_reads_a_workbook_with_real_excel_cells(tmp_path):
