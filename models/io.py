@@ -122,13 +122,14 @@ def _csv_frame(path: Path) -> pd.DataFrame:
     text = unicodedata.normalize("NFC", text)   # NFC of the whole text = NFC of every cell
     if not text.strip():
         raise ValueError("the file is empty (no header row)")
+    if not text.split("\n", 1)[0].strip(', \t\r"'):
+        raise ValueError("the header row (row 1) is empty")
     try:
         grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False)
     except (pd.errors.ParserError, ValueError) as e:
         raise ValueError(f"cannot be read as CSV: {str(e).strip()}") from None
-    header = grid.iloc[0].tolist()
-    return _text_frame(header, grid.iloc[1:])
+    return _text_frame(grid.iloc[0].tolist(), grid.iloc[1:])
 
 
 def _match(names: Sequence[str]) -> tuple[dict[str, str], list[Problem]]:

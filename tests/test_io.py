@@ -123,6 +123,8 @@ def test_table_file_names_ignore_case(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
+    (b",,\n00004,DC,1\n", "the header row (row 1) is empty"),
+    (b"\n00004,DC,1\n", "the header row (row 1) is empty"),
     (b"unit_code,position_code,quota\n00004,DC,1,9\n", "cannot be read as CSV"),
     (b'unit_code,position_code,quota\n"00004,DC,1\n', "cannot be read as CSV"),
     ("unit_code,position_code,quota\n00004,DC,1\nĐ,DC,1\n".encode("cp1258"), "not UTF-8"),
