@@ -98,14 +98,13 @@ def _load_or_exit(path: Path | None, show_all: bool = False) -> Dataset:
 
 
 def _scenario_or_exit(scenario_file: Path | None, **options) -> Scenario:
-    """The scenario file (if any) with the command-line options (not None) on top, or exit 1."""
-    try:
-        if scenario_file is not None:
-            return Scenario.from_toml(scenario_file, **options)
-        return Scenario.from_dict({k: v for k, v in options.items() if v is not None}, "command line")
-    except ScenarioError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1) from None
+    """The scenario file (if any) with the command-line options (not None) on top.
+
+    A ScenarioError ends the command with exit 1 and its message (see `_guarded`).
+    """
+    if scenario_file is not None:
+        return Scenario.from_toml(scenario_file, **options)
+    return Scenario.from_dict({k: v for k, v in options.items() if v is not None}, "command line")
 
 
 def staffing_balance(ds: Dataset) -> dict[str, int]:

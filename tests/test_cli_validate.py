@@ -206,3 +206,19 @@ def test_python_m_runs_without_a_traceback(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "quotas row 4, column quota, value '-1'" in r.stdout
     assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_scenario_helper_for_other_commands(tmp_path):
+    """`_scenario_or_exit` (for solve & co.): file + options; a bad one ends a command with exit 1."""
+    path = tmp_path / "s.toml"
+    path.write_text("max_km = 25\nprotect_years = 1\n", encoding="utf-8")
+    s = cli._scenario_or_exit(path, max_km=30.0, protect_years=None)
+    assert (s.max_km, s.protect_years) == (30.0, 1.0)
+    assert cli._scenario_or_exit(None, max_km=None, cross_province=True).cross_province is True
+
+    @cli._guarded
+    def command():
+        cli._scenario_or_exit(None, max_km=-1.0)
+    with pytest.raises(cli.typer.Exit) as e:
+        command()
+    assert e.value.exit_code == 1
