@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.dataset import Dataset
@@ -57,6 +58,14 @@ class Scenario(BaseModel):
     quota_adjust_pct_by_province: dict[str, Annotated[float, Field(ge=-100, allow_inf_nan=False)]] = Field(
         default_factory=dict)
     solver: Literal["auto", "min_cost_flow", "mip"] = "auto"
+    #: the date the transfer decisions take effect (default: the plan date)
+    effective_date: date | None = None
+    #: officers may be posted to their own home province
+    allow_home_province: bool = False
+    #: at most this many staff may leave one unit in all (couples positions: solved by the MIP)
+    max_departures_per_unit: int | None = Field(None, ge=0)
+    #: at most this many staff may arrive in one unit in all (couples positions: solved by the MIP)
+    max_arrivals_per_unit: int | None = Field(None, ge=0)
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike, **overrides: Any) -> "Scenario":
@@ -101,7 +110,14 @@ class Scenario(BaseModel):
 
 
 def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:
-    """A new Dataset whose quotas are floor(quota × (1 + pct/100)), pct per province.
+    """A new Dataset whose quotas are cut (or raised) by pct per cent, unit by unit.
+
+    Document 10989/BNV sets the next period's quota of a *unit*; so the percentage applies to
+    each unit's total, ``floor(total × (1 + pct/100))``, and that total is then shared over the
+    unit's positions in proportion to their present quotas by the largest-remainder method:
+    every position keeps ``floor(quota × factor)`` and the posts left go to the largest
+    remainders, ties to the higher-priority position (then the larger quota, then the code).
+    Rounding each (unit, position) down separately would wipe out every quota of 1.
 
     The province's own pct (`quota_adjust_pct_by_province`) overrides the national one.
     A province code there that the dataset does not have is a ScenarioError.
@@ -111,11 +127,26 @@ def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:
     if unknown:
         raise ScenarioError(f"quota_adjust_pct_by_province: unknown province code(s) {', '.join(unknown)}",
                             key="quota_adjust_pct_by_province", value=unknown[0])
-    province = ds.quotas["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
+    if scenario.quota_adjust_pct == 0 and all(v == 0 for v in by_province.values()):
+        return ds
+    q = ds.quotas[["unit_code", "position_code", "quota"]].copy()
+    province = q["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
     pct = province.map(by_province).astype("float64").fillna(scenario.quota_adjust_pct).to_numpy()
-    quota = ds.quotas["quota"].to_numpy(dtype="float64")
+    factor = (100.0 + pct) / 100.0
+    quota = q["quota"].to_numpy(dtype="float64")
     # a tiny tolerance: 1000 × 100.1 / 100 must give 1001, not 1000.9999999999999
-    adjusted = np.floor(quota * (100.0 + pct) / 100.0 + 1e-9)
-    quotas = ds.quotas.assign(quota=np.maximum(adjusted, 0).astype("int64"))
-    return ds.replace(quotas=quotas)
-
+    exact = quota * factor
+    base = np.floor(exact + 1e-9)
+    q["remainder"] = np.where(exact - base < 1e-9, 0.0, exact - base)
+    q["base"] = base
+    q["priority"] = q["position_code"].map(ds.positions.set_index("position_code")["priority"]).fillna(1)
+    totals = pd.Series(quota, index=q.index).groupby(q["unit_code"]).transform("sum").to_numpy()
+    unit_factor = pd.Series(factor, index=q.index).groupby(q["unit_code"]).transform("first").to_numpy()
+    target = np.maximum(np.floor(totals * unit_factor + 1e-9), 0)
+    left = target - pd.Series(base, index=q.index).groupby(q["unit_code"]).transform("sum").to_numpy()
+    order = q.sort_values(["unit_code", "remainder", "priority", "quota", "position_code"],
+                          ascending=[True, False, False, False, True], kind="stable")
+    rank = order.groupby("unit_code").cumcount().reindex(q.index).to_numpy()
+    extra = (rank < left) & (q["remainder"].to_numpy() > 0)
+    adjusted = np.maximum(base + extra, 0).astype("int64")
+    return ds.replace(quotas=ds.quotas.assign(quota=adjusted))

@@ -143,5 +143,154 @@ def validate(
         typer.echo("No officers / province_needs tables: no support officers will be posted.")
 
 
+OutArg = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files (created if needed).")]
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=True, highlight=False)
+
+
+def _write_postings_for(ds: Dataset, postings, out: Path) -> list[Path]:
+    from optimizer.officers import write_postings
+    return write_postings(postings, out, note=ds.note)
+
+
+@app.command()
+def solve(
+    dataset: DatasetArg = None,
+    out: OutArg = Path("plan"),
+    max_km: Annotated[Optional[float], typer.Option(help="Longest transfer in km [default: 40].")] = None,
+    cross_province: Annotated[Optional[bool], typer.Option(
+        "--cross-province/--same-province", help="Allow moves between provinces [default: same province].",
+        show_default=False)] = None,
+    protect_years: Annotated[Optional[float], typer.Option(
+        help="Staff within this many years of statutory retirement stay [default: 2].")] = None,
+    plan_date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD [default: 2026-01-01].")] = None,
+    scenario: Annotated[Optional[Path], typer.Option(help="A scenario TOML file; options given here win.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver [default: 60].")] = None,
+    solver: Annotated[Optional[str], typer.Option(help="auto, min_cost_flow or mip [default: auto].")] = None,
+    allow_home_province: Annotated[Optional[bool], typer.Option(
+        "--allow-home-province", help="Officers may be posted to their home province.")] = None,
+    report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+) -> None:
+    """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
+    import time
+
+    from optimizer.export import write_plan
+    from optimizer.plan import PlanAuditError, solve as solve_plan
+
+    scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
+                             protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
+                             solver=solver, allow_home_province=allow_home_province)
+    if dataset is None and scen.dataset is not None:
+        dataset = scen.dataset
+    console = _console()
+    labels = {"eligibility": "surplus, shortage and eligible moves", "model": "solving the model",
+              "selection": "choosing who goes", "audit": "independent audit", "officers": "posting officers"}
+    t0 = time.perf_counter()
+    with console.status("reading and validating the dataset…") as status:
+        ds = _load_or_exit(dataset)
+        console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
+
+        def progress(stage: str) -> None:
+            status.update(f"{labels.get(stage, stage)}…")
+
+        try:
+            plan = solve_plan(ds, scen, progress=progress)
+        except PlanAuditError as e:
+            console.print(f"[red]The plan failed its independent audit — nothing written.[/] {e}")
+            raise typer.Exit(1) from None
+        status.update("writing the files…")
+        written = write_plan(plan, out)
+        if report:
+            from optimizer.report import write_report
+            written.append(write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces))
+    s = plan.summary
+    filled = s["shortage_before"] - s["shortage_after"]
+    console.print(f"[green]✓[/] plan {s['status']} ({s['method']}), audit "
+                  f"{'passed' if s['check']['passed'] else 'FAILED'} on {len(s['check']['rules'])} rules")
+    typer.echo(f"Shortage {s['shortage_before']:,} → {s['shortage_after']:,} "
+               f"(filled {filled:,}, {s['fill_rate']:.1%}; ceiling without a distance limit {s['ceiling']:,})")
+    typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
+               f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
+               f"{s['units_short_after']:,} units still short")
+    off = s.get("officers")
+    if off:
+        if off.get("status") == "optimal":
+            typer.echo(f"Officers: {off['posted']} posted, total match score {off['total_score']:g}")
+        else:
+            typer.echo(f"Officers: not posted — {off.get('message', off.get('status'))}")
+    if plan.note:
+        typer.echo(f"Note: {plan.note}")
+    typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out} in {time.perf_counter() - t0:.1f} s")
+
+
+@app.command()
+def officers(
+    dataset: DatasetArg = None,
+    out: OutArg = Path("postings"),
+    allow_home_province: Annotated[bool, typer.Option(
+        "--allow-home-province", help="Officers may be posted to their home province.")] = False,
+) -> None:
+    """Post the Ministry's support officers, one to each province, with the best match of expertise."""
+    from optimizer.officers import PostingError, post_officers
+
+    ds = _load_or_exit(dataset)
+    if not ds.has_officers:
+        typer.echo("error: the dataset has no officers / province_needs tables: nothing to post", err=True)
+        raise typer.Exit(1)
+    try:
+        post = post_officers(ds, allow_home_province=allow_home_province)
+    except PostingError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from None
+    written = _write_postings_for(ds, post, out)
+    t = post.table
+    for r in t.itertuples():
+        typer.echo(f"  {r.province_code} {r.province_name:<26} ← {r.officer_id} {r.full_name:<24} "
+                   f"score {r.score:g}  covers: {r.covered or '—'}")
+    if len(post.unposted):
+        typer.echo(f"Not posted: {', '.join(post.unposted['officer_id'])}")
+    typer.echo(f"Total match score {post.total_score:g} ({post.status}); {post.secondary_rule}")
+    if ds.note:
+        typer.echo(f"Note: {ds.note}")
+    typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")
+
+
+@app.command()
+def compare(
+    scenario_files: Annotated[list[Path], typer.Argument(help="Scenario TOML files.", show_default=False)] = None,
+    out: OutArg = Path("comparison"),
+    dataset: Annotated[Optional[Path], typer.Option(
+        help="Dataset for the scenarios that name none (default: the national dataset).")] = None,
+    max_km: Annotated[Optional[str], typer.Option(
+        help="A sweep: comma-separated limits, e.g. 10,20,40,80 (applied to each file, or to the defaults).")] = None,
+    processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 2,
+) -> None:
+    """Solve several scenarios (in parallel) and compare their key figures side by side."""
+    from optimizer.compare import compare as run_compare, print_comparison, sweep, write_comparison
+
+    scenarios = []
+    for f in scenario_files or []:
+        s = _scenario_or_exit(f)
+        if s.name == "default":
+            s = s.model_copy(update={"name": f.stem})
+        scenarios.append(s)
+    if max_km:
+        try:
+            limits = [float(x) for x in max_km.split(",") if x.strip()]
+        except ValueError:
+            raise typer.BadParameter(f"--max-km wants numbers separated by commas, got {max_km!r}") from None
+        scenarios = [x for base in (scenarios or [Scenario()]) for x in sweep(base, limits)]
+    if not scenarios:
+        raise typer.BadParameter("give scenario files, --max-km, or both")
+    df = run_compare(scenarios, dataset_path=dataset, processes=processes)
+    print_comparison(df)
+    written = write_comparison(df, out)
+    typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")
+
+
 if __name__ == "__main__":
+
     app()

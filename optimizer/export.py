@@ -89,7 +89,7 @@ CODE_COLUMNS = frozenset({
 #: Fixed decimals of float columns; other float columns: integers if all whole, else
 #: up to 6 decimals.
 FLOAT_DECIMALS: dict[str, int] = {
-    "km": 1, "years_to_retirement": 1, "score": 3, "alternative_loss": 3,
+    "km": 3, "years_to_retirement": 1, "score": 3, "alternative_loss": 3,
 }
 
 SHEET_NAMES: dict[str, str] = {
@@ -165,7 +165,7 @@ DESCRIPTIONS_VI: dict[str, str] = {
     "to_unit_name": "Tên đơn vị nơi công chức được điều động đến.",
     "to_province": "Mã tỉnh/thành phố của đơn vị đến.",
     "to_province_name": "Tên tỉnh/thành phố của đơn vị đến.",
-    "km": "Khoảng cách giữa hai đơn vị, làm tròn 0,1 km.",
+    "km": "Khoảng cách giữa hai đơn vị (km, chính xác đến mét): đường bộ nếu bảng distances có, nếu không là đường chim bay.",
     "distance_source": "Đường bộ (bảng khoảng cách của bộ dữ liệu) hoặc đường chim bay "
                        "(theo tọa độ, bán kính Trái Đất 6.371 km).",
     "effective_date": "Ngày quyết định điều động có hiệu lực (ngày lập kế hoạch).",

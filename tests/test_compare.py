@@ -72,7 +72,11 @@ def test_two_scenarios_and_a_sweep_one_row_each_with_the_figures(tiny_folder, tw
 
     cut = df.iloc[1]                                        # the quota adjustment ran in the worker
     assert cut["quota_adjust_pct"] == -50.0
-    assert (cut["shortage_before"], cut["shortage_after"], cut["moves"]) == (1, 0, 1)
+    # each unit's total is halved and shared by largest remainder, ties to the higher priority:
+    # 00070 keeps DC 1 (VP 0), 09999 keeps DC 1 + VP 1, 02300 keeps DC 1, 00004 drops to 0;
+    # short: 00070 DC, 09999 DC, 09999 VP, 02300 DC = 4; 00004's 3 spare DC fill 00070 and 09999,
+    # 00070's spare VP fills 09999; 02300's DC stays short (02200's only DC is not movable)
+    assert (cut["shortage_before"], cut["shortage_after"], cut["moves"]) == (4, 1, 3)
 
     assert df["fill_rate"].iloc[2:].tolist() == pytest.approx([0.0, 0.2, 0.6])
     assert df["moves"].iloc[2:].tolist() == [0, 1, 3]

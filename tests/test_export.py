@@ -252,7 +252,7 @@ def test_csv_keeps_leading_zeros_and_formats_numbers(written):
     assert [r[col["staff_id"]] for r in body] == ["00004", "00017", "00020", "00031", "00045"]
     assert [r[col["from_unit"]] for r in body] == ["00001", "00002", "00002", "00003", "00001"]
     assert [r[col["from_province"]] for r in body] == ["01"] * 5
-    assert [r[col["km"]] for r in body] == ["12.0", "3.5", "0.0", "-2.0", "7.5"]
+    assert [r[col["km"]] for r in body] == ["12.000", "3.460", "0.000", "-2.000", "7.500"]
     assert [r[col["years_to_retirement"]] for r in body] == ["10.0", "21.2", "5.0", "30.0", ""]
     assert [r[col["transfer_no"]] for r in body] == ["1", "2", "3", "4", "5"]
     ua = pd.read_csv(out / "units_after.csv", dtype=str, encoding="utf-8-sig")
@@ -266,15 +266,15 @@ def test_csv_neutralises_text_not_numbers(written):
     col = {name: i for i, name in enumerate(rows[0])}
     names = [r[col["full_name"]] for r in rows[1:]]
     assert names == ["'" + NAMES[0], "'+1", "'@x", "'-2", "Nguyễn Văn An"]
-    assert rows[4][col["km"]] == "-2.0"            # a negative number stays a number
+    assert rows[4][col["km"]] == "-2.000"          # a negative number stays a number
 
 
 def test_csv_floats_are_deterministic_text(tmp_path):
     tr = make_transfers()
-    tr["km"] = [0.1 + 0.2, -0.04, 1e-9, 12345.66, 2.34]   # -0.04 rounds to 0.0, not -0.0
+    tr["km"] = [0.1 + 0.2, -0.0004, 1e-9, 12345.66, 2.3456]   # -0.0004 rounds to 0.000, not -0.000
     write_plan(make_plan(transfers=tr), tmp_path)
     rows = read_csv_rows(tmp_path / "transfers.csv")
-    assert [r[rows[0].index("km")] for r in rows[1:]] == ["0.3", "0.0", "0.0", "12345.7", "2.3"]
+    assert [r[rows[0].index("km")] for r in rows[1:]] == ["0.300", "0.000", "0.000", "12345.660", "2.346"]
 
 
 # --------------------------------------------------------------------------- summary.json
@@ -359,7 +359,7 @@ def test_xlsx_codes_are_text_and_numbers_are_numbers(book):
     unit = rows[0][col["Mã đơn vị đi"]]
     assert unit.value == "00001" and unit.number_format == "@"
     km = [r[col["Khoảng cách (km)"]] for r in rows]
-    assert [c.value for c in km] == [12.0, 3.5, 0.0, -2.0, 7.5]
+    assert [c.value for c in km] == [12.0, 3.46, 0.0, -2.0, 7.5]
     assert all(isinstance(c.value, float) and c.number_format == "0.0" for c in km)
     assert [r[col["Số thứ tự"]].value for r in rows] == [1, 2, 3, 4, 5]
     assert rows[4][col["Số năm đến tuổi nghỉ hưu"]].value is None   # NaN → empty cell

@@ -122,14 +122,17 @@ def quotas(ds):
     return {(u, p): q for u, p, q in ds.quotas[["unit_code", "position_code", "quota"]].itertuples(index=False)}
 
 
-def test_national_adjustment_floors():
+def test_the_cut_applies_to_each_units_total_by_largest_remainder():
     t = tiny_tables()
-    t["quotas"][5][2] = "20"     # (09999, VP) 2 → 20
+    t["quotas"][5][2] = "20"     # (09999, VP) 2 → 20; 09999 has DC 1 (priority 3), VP 20, CT 1
     ds = dataset_from_rows(t)
     out = apply_quota_adjustment(ds, Scenario(quota_adjust_pct=-5))
     q = quotas(out)
-    assert q[("09999", "VP")] == 19        # floor(20 × 0.95)
-    assert q[("00004", "DC")] == 0         # floor(1 × 0.95)
+    # unit total floor(22 × 0.95) = 20; shares 0.95 / 19 / 0.95 → floors 0 + 19 + 0, one post left,
+    # which goes to the tied remainder of higher priority (DC over CT)
+    assert (q[("09999", "DC")], q[("09999", "VP")], q[("09999", "CT")]) == (1, 19, 0)
+    assert q[("00004", "DC")] == 0         # a unit whose only quota is 1: floor(0.95)
+    assert q[("00070", "DC")] + q[("00070", "VP")] == 1   # floor(2 × 0.95)
     assert str(out.quotas["quota"].dtype) == "int64"
     assert quotas(ds)[("09999", "VP")] == 20 and out is not ds   # the original is untouched
 
@@ -148,6 +151,15 @@ def test_adjustment_is_exact_on_decimal_percentages():
     t["quotas"][5][2] = "1000"
     q = quotas(apply_quota_adjustment(dataset_from_rows(t), Scenario(quota_adjust_pct=0.1)))
     assert q[("09999", "VP")] == 1001      # 1000 × 1.001, not 1000.9999999
+
+
+def test_many_quotas_of_one_are_not_all_wiped_out():
+    t = tiny_tables()
+    t["positions"] += [[f"X{i}", f"Vị trí {i}", "professional", "2"] for i in range(20)]
+    t["quotas"] += [["09999", f"X{i}", "1"] for i in range(20)]
+    q = quotas(apply_quota_adjustment(dataset_from_rows(t), Scenario(quota_adjust_pct=-5)))
+    total = sum(v for (u, _), v in q.items() if u == "09999")
+    assert total == 22                     # floor(24 × 0.95), not 1 or 2
 
 
 def test_no_adjustment_keeps_quotas():
