@@ -360,7 +360,7 @@ def test_xlsx_codes_are_text_and_numbers_are_numbers(book):
     assert unit.value == "00001" and unit.number_format == "@"
     km = [r[col["Khoảng cách (km)"]] for r in rows]
     assert [c.value for c in km] == [12.0, 3.46, 0.0, -2.0, 7.5]
-    assert all(isinstance(c.value, float) and c.number_format == "0.0" for c in km)
+    assert all(isinstance(c.value, float) and c.number_format == "0.000" for c in km)
     assert [r[col["Số thứ tự"]].value for r in rows] == [1, 2, 3, 4, 5]
     assert rows[4][col["Số năm đến tuổi nghỉ hưu"]].value is None   # NaN → empty cell
     ua = book["Đơn vị sau điều động"]
