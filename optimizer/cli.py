@@ -248,8 +248,11 @@ def officers(
     written = _write_postings_for(ds, post, out)
     t = post.table
     for r in t.itertuples():
-        typer.echo(f"  {r.province_code} {r.province_name:<26} ← {r.officer_id} {r.full_name:<24} "
-                   f"score {r.score:g}  covers: {r.covered or '—'}")
+        alt = ((f"equally good: {r.alternative_officer_id}" if r.alternative_loss == 0
+                else f"next best {r.alternative_officer_id} (total −{r.alternative_loss:g})")
+               if isinstance(r.alternative_officer_id, str) and r.alternative_officer_id else "no alternative")
+        typer.echo(f"  {r.province_code} {r.province_name:<26} ← {r.officer_id} {r.full_name:<22} "
+                   f"score {r.score:g}; covers {r.covered or '—'}; uncovered {r.uncovered or '—'}; {alt}")
     if len(post.unposted):
         typer.echo(f"Not posted: {', '.join(post.unposted['officer_id'])}")
     typer.echo(f"Total match score {post.total_score:g} ({post.status}); {post.secondary_rule}")

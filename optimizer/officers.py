@@ -82,7 +82,7 @@ __all__ = [
 #: Vietnamese names of the Ministry of Home Affairs' fields (DOMAIN.md); unknown codes show as the code.
 AREA_LABELS: dict[str, str] = {
     "to_chuc_bo_may": "Tổ chức bộ máy",
-    "bien_che_vtvl": "Biên chế, vị trí việc làm",
+    "bien_che_vtvl": "Biên chế và vị trí việc làm",
     "chinh_quyen_dia_phuong": "Chính quyền địa phương",
     "cai_cach_hanh_chinh": "Cải cách hành chính",
     "tien_luong": "Tiền lương",
@@ -91,8 +91,8 @@ AREA_LABELS: dict[str, str] = {
     "van_thu_luu_tru": "Văn thư, lưu trữ",
     "lao_dong_viec_lam": "Lao động, việc làm",
     "bao_hiem_xa_hoi": "Bảo hiểm xã hội",
-    "chuyen_doi_so": "Chuyển đổi số",
-    "dao_tao_boi_duong": "Đào tạo, bồi dưỡng",
+    "chuyen_doi_so": "Chuyển đổi số trong hành chính",
+    "dao_tao_boi_duong": "Đào tạo, bồi dưỡng cán bộ, công chức",
 }
 
 POSTINGS_COLUMNS: tuple[str, ...] = (

@@ -119,8 +119,8 @@ def test_hand_case_postings_and_explanations():
     assert t["score"].tolist() == [1.0, 4.0, 0.2]
     assert p.total_score == 5.2 and p.status == "optimal"
     assert p.exactness.startswith("exact")
-    assert t["covered"].tolist() == ["Chuyển đổi số (1)", "Chuyển đổi số (4)", "xyz (0.2)"]
-    assert t["uncovered"].tolist() == ["Biên chế, vị trí việc làm (5)", "Tôn giáo (2.5)", "Tiền lương (0.1)"]
+    assert t["covered"].tolist() == ["Chuyển đổi số trong hành chính (1)", "Chuyển đổi số trong hành chính (4)", "xyz (0.2)"]
+    assert t["uncovered"].tolist() == ["Biên chế và vị trí việc làm (5)", "Tôn giáo (2.5)", "Tiền lương (0.1)"]
     # alternatives, by hand:
     # 01 without C: A→02 4, B→01 0, D→03 0.2 = 4.2 (loss 1, B takes 01)
     # 02 without A: C→02 4, B→01 0, D→03 0.2 = 4.2 (loss 1, C takes 02)
@@ -142,7 +142,7 @@ def test_hand_case_postings_and_explanations():
 
 def test_area_labels_and_expertise_parsing():
     assert len(AREA_LABELS) == 12
-    assert AREA_LABELS["bien_che_vtvl"] == "Biên chế, vị trí việc làm"
+    assert AREA_LABELS["bien_che_vtvl"] == "Biên chế và vị trí việc làm"
     assert parse_expertise(" ton_giao ; ;ton_giao;tien_luong;") == ["ton_giao", "tien_luong"]
     assert parse_expertise("") == []
 
@@ -476,3 +476,12 @@ def test_national_34_officers_posted_fast():
     assert (p.table["alternative_loss"].dropna() >= 0).all()
     print(f"national posting of {len(ds.officers)} officers: {seconds:.3f} s, total score {p.total_score}")
     assert seconds < 1.0
+
+
+def test_area_labels_agree_with_the_shipped_areas_table():
+    import csv
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "data" / "national" / "areas.csv"
+    with open(path, encoding="utf-8-sig") as f:
+        shipped = {r["area"]: r["name"] for r in csv.DictReader(f)}
+    assert shipped == AREA_LABELS
