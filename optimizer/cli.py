@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import pandas as pd
 import typer
 
@@ -32,6 +31,11 @@ DatasetArg = Annotated[Optional[Path], typer.Argument(
          "or $STAFFING_DATASET).", show_default=False)]
 
 
+#: click's own exceptions (usage errors: exit 2), whichever click typer uses — recent typer
+#: versions vendor their own copy, so this is read off typer.BadParameter, not imported
+_CLICK_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
 def _guarded(command):
     """Run a command so that bad input and unexpected errors end with exit 1, not a traceback."""
 
@@ -39,7 +43,7 @@ def _guarded(command):
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException, SystemExit):
+        except (typer.Exit, typer.Abort, *_CLICK_ERRORS, SystemExit):
             raise
         except DatasetError as e:
             _print_problems(e, show_all=True)

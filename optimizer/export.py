@@ -15,7 +15,11 @@ Three promises, each tested in tests/test_export.py:
   stays the number -2.0.
 * **Byte determinism.** The same Plan gives the same bytes: floats are formatted with a
   fixed number of decimals, the workbook's document dates and zip entry times are the plan
-  date, and the zip entries are written in a fixed order with fixed metadata.
+  date, and the zip entries are written in a fixed order with fixed metadata. The
+  wall-clock timings of the summary (`CLOCK_KEYS`: `solve_seconds`, `build_seconds`,
+  `timings`) differ from run to run, so they go to summary.json only, never into the
+  workbook: two runs on the same input and settings give byte-identical CSV files and
+  plan.xlsx, and a summary.json that differs in those keys alone.
 
 The workbook is written by a small streaming SpreadsheetML writer (`_Workbook`) rather
 than openpyxl: openpyxl (even write-only, without lxml) needs about 11 s for the
@@ -38,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "write_plan", "neutralise", "LABELS_VI", "DESCRIPTIONS_VI", "SUMMARY_LABELS_VI",
+    "write_plan", "neutralise", "CLOCK_KEYS", "LABELS_VI", "DESCRIPTIONS_VI", "SUMMARY_LABELS_VI",
     "SCENARIO_LABELS_VI", "SHEET_NAMES", "TRANSFER_COLUMNS", "UNITS_AFTER_COLUMNS",
     "POSTINGS_COLUMNS", "SUMMARY_KEYS", "is_code_column", "scenario_settings",
     "shortage_rows", "status_vi",
@@ -287,6 +291,10 @@ METHOD_VI: dict[str, str] = {
     "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
 }
 _RATE_KEYS = frozenset({"fill_rate", "ceiling_fill_rate"})
+
+#: Summary keys measured by the clock: they differ from run to run, so summary.json has them
+#: and the workbook leaves them out (its bytes depend on the input and settings alone).
+CLOCK_KEYS = frozenset({"solve_seconds", "build_seconds", "timings"})
 
 # --------------------------------------------------------------------------- neutralise
 
@@ -962,7 +970,7 @@ def _summary_rows(plan, summary: dict, settings: dict) -> list[list[tuple[Any, i
         [("Chỉ tiêu", ST_HEADER), ("Giá trị", ST_HEADER)],
     ]
     for key, value in summary.items():
-        if key in ("scenario", "data_note"):
+        if key in ("scenario", "data_note") or key in CLOCK_KEYS:
             continue
         label = SUMMARY_LABELS_VI.get(key, key)
         if key == "check" and isinstance(value, dict):
@@ -995,6 +1003,8 @@ def _notes_rows(plan, tables: list[tuple[str, str, list[_Column]]]) -> list[list
         [("Ô văn bản bắt đầu bằng =, +, - hoặc @ được thêm dấu ' ở đầu để không bị "
           "hiểu là công thức.", ST_DEFAULT)],
         [("Các tệp CSV cùng thư mục dùng tên trường (cột thứ ba) làm tiêu đề.", ST_DEFAULT)],
+        [("Thời gian chạy (giây) thay đổi giữa các lần chạy nên chỉ ghi trong summary.json, "
+          "không ghi vào bảng tính này.", ST_DEFAULT)],
         [],
         [("Bảng tính", ST_HEADER), ("Cột", ST_HEADER), ("Tên trường (CSV)", ST_HEADER),
          ("Ý nghĩa", ST_HEADER)],

@@ -19,15 +19,20 @@ Two exact methods:
     are needed. Costs are km rounded to the metre (eligibility rounds them once; those are the
     distances reported), so the optimum is exact on the reported distances.
 
-``mip`` (the general path, OR-Tools model builder with HiGHS or SCIP).
-    Used when the scenario adds constraints that couple positions (``max_departures_per_unit``,
-    ``max_arrivals_per_unit``) or when asked for. Solved lexicographically: stage 1 maximises
-    Σ priority·x (the integer weighted fill); stage 2 fixes it at its optimum and minimises
-    Σ metres·x. Status, objective, bound and gap are those of the solver; when the time limit
-    binds the best plan found is kept and the status is ``feasible``.
+``min_cost_flow`` also takes the per-unit limits of a scenario (``max_departures_per_unit``,
+    ``max_arrivals_per_unit``): a layer of unit nodes keeps it a network, and integer rewards
+    ``priority · BIG`` (BIG above the metres of any plan) keep the order exact.
+
+``mip`` (the general path, OR-Tools model builder with HiGHS, else SCIP).
+    The same flows as integer variables with the constraints written out, for side constraints
+    a network cannot express and as an independent cross-check (the tests show both give the
+    same optimum). Objective Σ (priority · BIG − metres) · x, integer coefficients, solved to an
+    absolute gap below 1: exact. Status, objective, bound and gap are the solver's; when the time
+    limit binds the best plan found is kept and the status is ``feasible``.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -74,8 +79,18 @@ def _priorities(elig: Eligibility) -> pd.Series:
     return elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"]
 
 
-def solve_min_cost_flow(elig: Eligibility) -> FlowResult:
-    """Maximum flow of least cost over the eligible arcs (exact lexicographic optimum)."""
+def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | None = None,
+                        max_arrivals_per_unit: int | None = None) -> FlowResult:
+    """The exact lexicographic optimum as a network flow.
+
+    Without per-unit limits: a maximum flow of least cost (see the module docstring).
+    With them, positions compete for a unit's limit, so the priorities matter; the network gets a
+    layer of unit nodes (source → unit → (unit, position) … (unit, position) → unit → sink) and
+    each unit of flow arriving at a shortage pair earns ``−priority · BIG`` where ``BIG`` exceeds
+    the metres of any feasible plan (Σ shortage × the longest arc into it). A plan with more
+    weighted fill is then always cheaper, whatever its kilometres: the weights give the same
+    order as the lexicographic objective, exactly, in integers.
+    """
     from ortools.graph.python import min_cost_flow
 
     t0 = time.perf_counter()
@@ -83,32 +98,67 @@ def solve_min_cost_flow(elig: Eligibility) -> FlowResult:
     if arcs.empty:
         return FlowResult(_empty_flows(arcs), "optimal", "min_cost_flow", 0, 0.0, 0.0, 0.0, 0.0,
                           0.0, time.perf_counter() - t0)
-    src_key = arcs["from_unit"] + "\x1f" + arcs["position_code"]
-    dst_key = arcs["to_unit"] + "\x1f" + arcs["position_code"]
-    src_codes, src_nodes = pd.factorize(src_key, sort=True)
-    dst_codes, dst_nodes = pd.factorize(dst_key, sort=True)
-    n_src = len(src_nodes)
-    tails = src_codes.astype(np.int32)
-    heads = (dst_codes + n_src).astype(np.int32)
+    src_codes, src_nodes = pd.factorize(arcs["from_unit"] + "\x1f" + arcs["position_code"], sort=True)
+    dst_codes, dst_nodes = pd.factorize(arcs["to_unit"] + "\x1f" + arcs["position_code"], sort=True)
+    n_src, n_dst = len(src_nodes), len(dst_nodes)
     cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64)
     cost = _metres(arcs["km"])
     supply = arcs.groupby(src_codes)["supply"].first().to_numpy(dtype=np.int64)
     demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
-
     smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, cap, cost)
-    nodes = np.arange(n_src + len(dst_nodes), dtype=np.int32)
-    smcf.set_nodes_supplies(nodes, np.concatenate([supply, -demand]))
-    build = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    status = smcf.solve_max_flow_with_min_cost()
+    # transport arcs first, so that flows(0..n-1) are theirs
+    smcf.add_arcs_with_capacity_and_unit_cost(src_codes.astype(np.int32), (dst_codes + n_src).astype(np.int32),
+                                              cap, cost)
+    limited = max_departures_per_unit is not None or max_arrivals_per_unit is not None
+    if not limited:
+        smcf.set_nodes_supplies(np.arange(n_src + n_dst, dtype=np.int32), np.concatenate([supply, -demand]))
+        build = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        status = smcf.solve_max_flow_with_min_cost()
+    else:
+        S, T = n_src + n_dst, n_src + n_dst + 1
+        nxt = T + 1
+        total = int(supply.sum())
+        # source side: S → (u, p), through a unit node when departures are limited
+        if max_departures_per_unit is None:
+            smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), np.arange(n_src, dtype=np.int32),
+                                                      supply, np.zeros(n_src, np.int64))
+        else:
+            u_codes, u_names = pd.factorize(pd.Series(src_nodes).str.split("\x1f").str[0], sort=True)
+            un = nxt + np.arange(len(u_names), dtype=np.int32)
+            nxt += len(u_names)
+            smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
+                                                      np.full(len(un), int(max_departures_per_unit), np.int64),
+                                                      np.zeros(len(un), np.int64))
+            smcf.add_arcs_with_capacity_and_unit_cost(un[u_codes], np.arange(n_src, dtype=np.int32), supply,
+                                                      np.zeros(n_src, np.int64))
+        # sink side: (v, p) → T earning −priority · BIG, through a unit node when arrivals are limited
+        prio = pd.Series(dst_nodes).str.split("\x1f").str[1].map(_priorities(elig)).to_numpy(dtype=np.int64)
+        big = _big(arcs, dst_codes)
+        reward = -prio * big
+        dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
+        if max_arrivals_per_unit is None:
+            smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
+        else:
+            v_codes, v_names = pd.factorize(pd.Series(dst_nodes).str.split("\x1f").str[0], sort=True)
+            vn = nxt + np.arange(len(v_names), dtype=np.int32)
+            nxt += len(v_names)
+            smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[v_codes], demand, reward)
+            smcf.add_arcs_with_capacity_and_unit_cost(vn, np.full(len(vn), T, np.int32),
+                                                      np.full(len(vn), int(max_arrivals_per_unit), np.int64),
+                                                      np.zeros(len(vn), np.int64))
+        smcf.add_arc_with_capacity_and_unit_cost(S, T, total, 0)    # whatever is not moved
+        smcf.set_node_supply(S, total)
+        smcf.set_node_supply(T, -total)
+        build = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        status = smcf.solve()
     solve = time.perf_counter() - t1
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     flow = smcf.flows(np.arange(len(arcs), dtype=np.int32))
     flows = _result_flows(arcs, flow)
-    prio = _priorities(elig)
-    wfill = int((flows["flow"] * flows["position_code"].map(prio)).sum())
+    wfill = int((flows["flow"] * flows["position_code"].map(_priorities(elig))).sum())
     total_km = float((flows["flow"] * flows["km"]).sum())
     return FlowResult(flows, "optimal", "min_cost_flow", wfill, float(wfill), total_km, total_km,
                       0.0, solve, build)
@@ -120,9 +170,23 @@ def _incidence(keys: pd.Series, n_arcs: int) -> tuple[sp.csr_matrix, np.ndarray]
     return m, codes
 
 
+def _big(arcs: pd.DataFrame, dst_codes: np.ndarray) -> int:
+    """More metres than any feasible plan can travel: Σ shortage × the longest arc into it, + 1."""
+    longest = arcs.groupby(dst_codes)["km"].max().to_numpy()
+    demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
+    return int((demand * np.rint(longest * 1000).astype(np.int64)).sum()) + 1
+
+
 def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per_unit: int | None = None,
               max_arrivals_per_unit: int | None = None, solver: str = "highs") -> FlowResult:
-    """The lexicographic MIP over arc flows, with optional per-unit limits coupling positions."""
+    """The general MIP over arc flows (OR-Tools model builder; HiGHS, else SCIP).
+
+    Objective: maximise Σ (priority · BIG − metres) · x with BIG = `_big`: every plan with more
+    weighted fill scores higher whatever its kilometres, so the optimum is the lexicographic one.
+    All coefficients are integers and the solver is told to close the gap below 1 (no relative
+    gap), so "optimal" is exact. When the time limit binds, the best plan found is returned as
+    ``feasible`` with the solver's bound; if none was found, moving nobody (always allowed) is.
+    """
     from ortools.linear_solver.python import model_builder as mb
 
     t0 = time.perf_counter()
@@ -131,11 +195,11 @@ def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per
     if n == 0:
         return FlowResult(_empty_flows(arcs), "optimal", "mip", 0, 0.0, 0.0, 0.0, 0.0, 0.0,
                           time.perf_counter() - t0)
-    prio = arcs["position_code"].map(_priorities(elig)).to_numpy(dtype=float)
-    metres = _metres(arcs["km"]).astype(float)
+    prio = arcs["position_code"].map(_priorities(elig)).to_numpy(dtype=np.int64)
+    metres = _metres(arcs["km"])
     cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
 
-    blocks, lo, hi = [], [], []
+    blocks, hi = [], []
     out_m, out_codes = _incidence(arcs["from_unit"] + "\x1f" + arcs["position_code"], n)
     blocks.append(out_m)
     hi.append(arcs.groupby(out_codes)["supply"].first().to_numpy(dtype=float))
@@ -150,18 +214,14 @@ def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per
         m, _ = _incidence(arcs["to_unit"], n)
         blocks.append(m)
         hi.append(np.full(m.shape[0], float(max_arrivals_per_unit)))
-    # the stage-2 row Σ priority·x ≥ best, left free in stage 1
-    blocks.append(sp.csr_matrix(prio.reshape(1, -1)))
-    hi.append(np.array([np.inf]))
     A = sp.vstack(blocks, format="csr")
     upper = np.concatenate(hi)
-    lower = np.full(A.shape[0], -np.inf)
-    lower[:-1] = 0.0
-    fill_row = A.shape[0] - 1
+    big = _big(arcs, in_codes)
+    objective = (prio * big - metres).astype(float)
 
     model = mb.Model()
     h = model.helper
-    h.fill_model_from_sparse_data(np.zeros(n), cap, prio, lower, upper, A)
+    h.fill_model_from_sparse_data(np.zeros(n), cap, objective, np.zeros(A.shape[0]), upper, A)
     for i in range(n):
         h.set_var_integrality(i, True)
     h.set_maximize(True)
@@ -169,69 +229,47 @@ def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per
 
     solver_obj = mb.Solver(solver)
     if not solver_obj.solver_is_supported():
-        solver_obj = mb.Solver("scip")
-    deadline = time.perf_counter() + float(time_limit)
-    stages = []
-
-    def run(stage):
-        remaining = max(0.5, deadline - time.perf_counter())
-        solver_obj.set_time_limit_in_seconds(remaining)
-        t = time.perf_counter()
-        st = solver_obj.solve(model)
-        rep = {"stage": stage, "status": st.name, "seconds": time.perf_counter() - t}
-        if st in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-            rep["objective"] = float(solver_obj.objective_value)
-            rep["bound"] = float(solver_obj.best_objective_bound)
-        stages.append(rep)
-        return st
-
+        solver, solver_obj = "scip", mb.Solver("scip")
+    solver_obj.enable_output(False)
+    if solver == "highs":
+        solver_obj.set_solver_specific_parameters("mip_rel_gap=0\nmip_abs_gap=0.5\noutput_flag=false")
+    solver_obj.set_time_limit_in_seconds(float(time_limit))
     t1 = time.perf_counter()
-    st1 = run("weighted_fill")
-    if st1 not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        return FlowResult(_empty_flows(arcs), "infeasible", "mip", 0, float("nan"), 0.0, float("nan"),
-                          float("nan"), time.perf_counter() - t1, build, stages)
-    x1 = np.rint(solver_obj.values(model.get_variables()).to_numpy()).astype(np.int64)
-    best_fill = int(round(stages[-1]["objective"]))
-    fill_bound = stages[-1]["bound"]
-    optimal1 = st1 == mb.SolveStatus.OPTIMAL
-
-    # stage 2: keep the weighted fill, minimise metres
-    h.set_constraint_lower_bound(fill_row, float(best_fill))
-    h.set_maximize(False)
-    h.set_objective_coefficients(list(range(n)), metres.tolist())
-    st2 = run("kilometres")
-    if st2 in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        x = np.rint(solver_obj.values(model.get_variables()).to_numpy()).astype(np.int64)
-        km_bound = stages[-1]["bound"] / 1000.0
-        optimal2 = st2 == mb.SolveStatus.OPTIMAL
-    else:  # time ran out in stage 2: keep stage 1's plan
-        x, km_bound, optimal2 = x1, float("nan"), False
+    st = solver_obj.solve(model)
     solve = time.perf_counter() - t1
+    report = {"solver": solver, "status": st.name, "seconds": solve, "big": big}
+    if st in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
+        x = np.rint(solver_obj.values(model.get_variables()).to_numpy()).astype(np.int64)
+        bound_obj = float(solver_obj.best_objective_bound)
+        report.update(objective=float(solver_obj.objective_value), bound=bound_obj)
+    elif st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
+        x, bound_obj = np.zeros(n, dtype=np.int64), float(objective.clip(min=0).dot(cap))
+    else:
+        raise RuntimeError(f"the MIP solver ended with status {st.name}")
     flows = _result_flows(arcs, x)
     wfill = int((x * prio).sum())
     total_km = float((flows["flow"] * flows["km"]).sum())
-    if optimal1 and optimal2:
-        status, gap = "optimal", 0.0
-    else:
-        status = "feasible"
-        if not optimal1:
-            gap = abs(fill_bound - wfill) / max(1.0, abs(fill_bound))
-        else:
-            gap = abs(total_km - km_bound) / max(1e-9, abs(total_km)) if km_bound == km_bound else float("nan")
-    return FlowResult(flows, status, "mip", wfill, float(fill_bound), total_km, km_bound, gap, solve, build,
-                      stages)
+    if st == mb.SolveStatus.OPTIMAL:
+        return FlowResult(flows, "optimal", "mip", wfill, float(wfill), total_km, total_km, 0.0,
+                          solve, build, [report])
+    fill_bound = float(math.ceil(bound_obj / big))
+    gap = (fill_bound - wfill) / max(1.0, fill_bound)
+    return FlowResult(flows, "feasible", "mip", wfill, fill_bound, total_km, float("nan"), gap,
+                      solve, build, [report])
 
 
 def solve_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "auto",
                 max_departures_per_unit: int | None = None,
                 max_arrivals_per_unit: int | None = None) -> FlowResult:
-    """Solve the reassignment exactly; ``auto`` takes min-cost flow unless side limits need the MIP."""
+    """Solve the reassignment exactly.
+
+    ``auto`` and ``min_cost_flow`` take the network-flow path (with or without per-unit limits);
+    ``mip`` builds the general MIP (for constraints a network cannot express, and as a cross-check).
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    coupled = max_departures_per_unit is not None or max_arrivals_per_unit is not None
-    if method == "min_cost_flow" and coupled:
-        raise ValueError("per-unit limits couple positions: min-cost flow cannot take them, use the MIP")
-    if method == "mip" or coupled:
+    if method == "mip":
         return solve_mip(elig, time_limit, max_departures_per_unit=max_departures_per_unit,
                          max_arrivals_per_unit=max_arrivals_per_unit)
-    return solve_min_cost_flow(elig)
+    return solve_min_cost_flow(elig, max_departures_per_unit=max_departures_per_unit,
+                               max_arrivals_per_unit=max_arrivals_per_unit)

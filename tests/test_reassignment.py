@@ -53,15 +53,41 @@ def test_priority_weighs_positions():
     assert res.weighted_fill == 4
 
 
-def test_mip_respects_per_unit_departure_limit_and_keeps_priority_order():
+@pytest.mark.parametrize("method", ["auto", "mip"])
+def test_per_unit_departure_limit_keeps_priority_order(method):
     # unit A has one spare of HI (priority 3) and one of LO (priority 1); only one may leave
     ds = make_ds([("A", "01", 20, 105), ("B", "01", 20.05, 105)],
                  [("a1", "A", "HI", "1990-01-01", "M"), ("a2", "A", "LO", "1990-01-01", "M")],
                  [("A", "HI", 0), ("A", "LO", 0), ("B", "HI", 1), ("B", "LO", 1)],
                  positions=[("HI", 3), ("LO", 1)])
-    res = solve_flows(build_eligibility(ds, Scenario()), max_departures_per_unit=1)
-    assert res.method == "mip" and res.status == "optimal"
+    res = solve_flows(build_eligibility(ds, Scenario()), method=method, max_departures_per_unit=1)
+    assert res.method == ("mip" if method == "mip" else "min_cost_flow") and res.status == "optimal"
     assert res.flows["position_code"].tolist() == ["HI"] and res.weighted_fill == 3
+
+
+def test_per_unit_arrival_limit_prefers_fill_over_kilometres():
+    # B may take one arrival; the far HI (priority 2) beats the near LO (priority 1)
+    ds = make_ds([("A", "01", 20, 105), ("C", "01", 20.3, 105), ("B", "01", 20.05, 105)],
+                 [("a1", "A", "LO", "1990-01-01", "M"), ("c1", "C", "HI", "1990-01-01", "M")],
+                 [("A", "LO", 0), ("C", "HI", 0), ("B", "HI", 1), ("B", "LO", 1)],
+                 positions=[("HI", 2), ("LO", 1)])
+    for method in ("auto", "mip"):
+        res = solve_flows(build_eligibility(ds, Scenario()), method=method, max_arrivals_per_unit=1)
+        assert res.flows["from_unit"].tolist() == ["C"], method
+
+
+def test_a_binding_time_limit_reports_what_was_reached():
+    units = [(f"U{i}", "01", 20 + (i % 9) * 0.03, 105 + (i // 9) * 0.03) for i in range(81)]
+    staff = [(f"s{i}", f"U{i % 40}", f"P{i % 7}", "1985-01-01", "M") for i in range(400)]
+    quotas = [(f"U{i}", f"P{p}", 2 if i >= 40 else 0) for i in range(81) for p in range(7)]
+    e = build_eligibility(make_ds(units, staff, quotas), Scenario())
+    res = solve_flows(e, method="mip", time_limit=1e-4, max_departures_per_unit=6)
+    assert res.status in ("optimal", "feasible")
+    if res.status == "feasible":       # the limit bound: the plan found, its bound and gap are reported
+        assert res.weighted_fill_bound >= res.weighted_fill and res.gap > 0
+    full = solve_flows(e, method="mip", time_limit=60, max_departures_per_unit=6)
+    exact = solve_flows(e, max_departures_per_unit=6)
+    assert full.status == "optimal" and full.weighted_fill == exact.weighted_fill
 
 
 def test_unknown_method_is_refused():
@@ -83,16 +109,18 @@ def random_instance(draw):
                        draw(st.booleans()) or draw(st.booleans())) for k in range(have)]
             quotas.append((code, pos, draw(st.integers(0, 3))))
     scen = Scenario(max_km=draw(st.sampled_from([20.0, 40.0, 80.0])), cross_province=draw(st.booleans()))
-    return make_ds(units, staff, quotas, positions=positions), scen
+    limits = {"max_departures_per_unit": draw(st.sampled_from([None, 1, 2])),
+              "max_arrivals_per_unit": draw(st.sampled_from([None, 1, 3]))}
+    return make_ds(units, staff, quotas, positions=positions), scen, limits
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_instance())
 def test_min_cost_flow_and_mip_agree(inst):
-    ds, scen = inst
+    ds, scen, limits = inst
     e = build_eligibility(ds, scen)
-    a = solve_flows(e, method="min_cost_flow")
-    b = solve_flows(e, method="mip", time_limit=20)
+    a = solve_flows(e, method="min_cost_flow", **limits)
+    b = solve_flows(e, method="mip", time_limit=20, **limits)
     assert b.status == "optimal"
     assert a.weighted_fill == b.weighted_fill
     assert a.total_km == pytest.approx(b.total_km, abs=1e-6)
