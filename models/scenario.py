@@ -48,6 +48,9 @@ class Scenario(BaseModel):
     name: str = "default"
     max_km: float = Field(40.0, gt=0, allow_inf_nan=False)
     cross_province: bool = False
+    #: with cross_province: only units of these provinces may receive staff from another
+    #: province (empty: every province may) — "what if Hà Nội may draw from its neighbours?"
+    cross_province_into: list[str] = Field(default_factory=list)
     protect_years: float = Field(2.0, ge=0, allow_inf_nan=False)
     plan_date: date = date(2026, 1, 1)
     time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)

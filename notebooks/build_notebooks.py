@@ -316,10 +316,9 @@ fig.tight_layout()
     md('''
 ## Nếu Hà Nội được nhận người từ tỉnh lân cận? / What if Hà Nội may draw from its neighbours?
 
-`hanoi_cross_province.toml` sets `cross_province = true` with the baseline's 40 km. The
-scenario model cannot open one border only, so this opens every provincial border for moves
-of at most 40 km (the file's comment explains the approximation); Hà Nội's answer is in the
-transfers whose destination is province 01.
+`hanoi_cross_province.toml` sets `cross_province = true` with `cross_province_into = ["01"]`
+and the baseline's 40 km: communes of Hà Nội may receive staff from any province within
+40 km, while every other province keeps its moves inside its own border.
 '''),
     code('''
 cross_scenario = Scenario.from_toml(SCENARIO_DIR / "hanoi_cross_province.toml")
@@ -341,11 +340,10 @@ pd.DataFrame({baseline.name: province_shortage(plan), cross_scenario.name: provi
 '''),
     md('''
 How to read it: arrivals from a neighbour can only matter where Hà Nội is still short after
-the baseline (`còn thiếu / after`). Where it is not, the open border changes mostly the other
-direction — Hà Nội's surplus staff going to communes of neighbouring provinces that are short
-(`người đi / departures`) — and a few moves inside Hà Nội may be swapped for shorter ones
-across the border. Each cross-border move is decided by the Minister (`authority_level` =
-ministry):
+the baseline (`còn thiếu / after`). Where it is not, a few moves inside Hà Nội may be swapped
+for shorter ones across the border (the plan fills the same shortage with fewer kilometres).
+The border opens one way only, so no Hà Nội staff leave for another province. Each
+cross-border move is decided by the Minister (`authority_level` = ministry):
 '''),
     code('''
 into[["staff_id", "full_name", "position_name", "from_unit_name", "from_province_name", "to_unit_name",

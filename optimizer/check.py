@@ -133,14 +133,16 @@ def rule_protect_years(c: _Ctx):
 
 
 def rule_same_province(c: _Ctx):
-    """Moves stay within a province unless cross-province moves are allowed."""
-    if c.scenario.cross_province:
+    """Moves stay within a province unless cross-province moves are allowed (and then, if
+    cross_province_into lists provinces, only into those)."""
+    into = set(getattr(c.scenario, "cross_province_into", None) or ())
+    if c.scenario.cross_province and not into:
         return
     prov = c.ds.units.set_index("unit_code")["province_code"]
     f = c.transfers["from_unit"].map(prov)
     t = c.transfers["to_unit"].map(prov)
     for r, a, b in zip(c.transfers.itertuples(), f, t):
-        if a != b:
+        if a != b and not (c.scenario.cross_province and b in into):
             yield Violation("same_province", f"staff {r.staff_id}", f"moves from province {a} to {b}")
 
 

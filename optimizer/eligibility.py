@@ -12,7 +12,8 @@ Definitions (the names used everywhere else):
 * ``supply[u,p]``        ``min(surplus, movable)``: how many may actually leave.
 * ``shortage[u,p]``      ``max(0, quota − staff_before)``: how many may arrive.
 * an *arc* (u → v, p)    supply[u,p] > 0, shortage[v,p] > 0, same province unless
-  ``cross_province``, and distance ≤ ``max_km``.
+  ``cross_province`` (and then, if ``cross_province_into`` lists provinces, v must be in one
+  of them), and distance ≤ ``max_km``.
 
 Distances are the ``distances`` table's road km where it has the pair (either direction),
 otherwise great-circle (haversine, R = 6371.0 km). They are rounded to the metre
@@ -127,22 +128,80 @@ def build_pairs(ds: Dataset, staff: pd.DataFrame) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
+def cross_into(ds: Dataset, scenario) -> set[str]:
+    """The provinces that may receive from other provinces, when that is restricted (else empty)."""
+    into = set(getattr(scenario, "cross_province_into", None) or ())
+    if not scenario.cross_province or not into:
+        return set()
+    unknown = sorted(into - set(ds.provinces["province_code"]))
+    if unknown:
+        from models.scenario import ScenarioError
+        raise ScenarioError(f"cross_province_into: unknown province code(s) {', '.join(unknown)}",
+                            key="cross_province_into", value=unknown[0])
+    return into
+
+
+def _ceiling_restricted(ds: Dataset, pairs: pd.DataFrame, into: set[str]) -> tuple[int, int]:
+    """The ceiling when only some provinces may receive across borders: a maximum flow between
+    (province, position) totals — exact, since with no distance limit the units of a province
+    are interchangeable."""
+    from ortools.graph.python import max_flow
+
+    sup = pairs.loc[pairs["supply"] > 0].groupby(["province_code", "position_code"])["supply"].sum()
+    dem = pairs.loc[pairs["shortage"] > 0].groupby(["province_code", "position_code"])["shortage"].sum()
+    if sup.empty or dem.empty:
+        return 0, 0
+    s_df, d_df = sup.reset_index(), dem.reset_index()
+    links = s_df.merge(d_df, on="position_code", suffixes=("_s", "_d"))
+    links = links.loc[(links["province_code_s"] == links["province_code_d"]) | links["province_code_d"].isin(into)]
+    if links.empty:
+        return 0, 0
+    n_s, n_d = len(s_df), len(d_df)
+    s_idx = pd.MultiIndex.from_frame(s_df[["province_code", "position_code"]])
+    d_idx = pd.MultiIndex.from_frame(d_df[["province_code", "position_code"]])
+    li = s_idx.get_indexer(pd.MultiIndex.from_arrays([links["province_code_s"], links["position_code"]]))
+    lj = d_idx.get_indexer(pd.MultiIndex.from_arrays([links["province_code_d"], links["position_code"]]))
+    source, sink = n_s + n_d, n_s + n_d + 1
+    mf = max_flow.SimpleMaxFlow()
+    big = int(s_df["supply"].sum())
+    mf.add_arcs_with_capacity(np.full(n_s, source, np.int32), np.arange(n_s, dtype=np.int32),
+                              s_df["supply"].to_numpy(np.int64))
+    link_arcs = mf.add_arcs_with_capacity(li.astype(np.int32), (n_s + lj).astype(np.int32),
+                                          np.full(len(links), big, np.int64))
+    mf.add_arcs_with_capacity((n_s + np.arange(n_d)).astype(np.int32), np.full(n_d, sink, np.int32),
+                              d_df["shortage"].to_numpy(np.int64))
+    if mf.solve(source, sink) != mf.OPTIMAL:
+        raise RuntimeError("max flow for the ceiling failed")
+    flow = mf.flows(np.asarray(link_arcs, dtype=np.int32))
+    prio = links["position_code"].map(ds.positions.set_index("position_code")["priority"]).to_numpy()
+    return int(mf.optimal_flow()), int((flow * prio).sum())
+
+
 def build_eligibility(ds: Dataset, scenario) -> Eligibility:
     """Surplus, shortage and eligible arcs for a dataset under a scenario."""
     staff = staff_status(ds, scenario)
     pairs = build_pairs(ds, staff)
     group = ["position_code"] if scenario.cross_province else ["position_code", "province_code"]
 
-    src = pairs.loc[pairs["supply"] > 0, ["unit_code", "supply", *group]]
-    dst = pairs.loc[pairs["shortage"] > 0, ["unit_code", "shortage", *group]]
+    src = pairs.loc[pairs["supply"] > 0, ["unit_code", "supply", "position_code", "province_code"]]
+    dst = pairs.loc[pairs["shortage"] > 0, ["unit_code", "shortage", "position_code", "province_code"]]
+    into = cross_into(ds, scenario)
     cand = src.rename(columns={"unit_code": "from_unit"}).merge(
-        dst.rename(columns={"unit_code": "to_unit"}), on=group, how="inner")
+        dst.rename(columns={"unit_code": "to_unit"}), on=group, how="inner", suffixes=("_from", "_to"))
+    if into:
+        keep = ((cand["province_code_from"] == cand["province_code_to"])
+                | cand["province_code_to"].isin(into))
+        cand = cand.loc[keep]
     km, source = distance_lookup(ds, cand["from_unit"].to_numpy(), cand["to_unit"].to_numpy())
     cand = cand.assign(km=km, distance_source=source)
     arcs = cand.loc[cand["km"] <= float(scenario.max_km) + 1e-9,
                     ["from_unit", "to_unit", "position_code", "km", "distance_source", "supply", "shortage"]]
     arcs = arcs.sort_values(["position_code", "from_unit", "to_unit"], kind="stable").reset_index(drop=True)
 
+    if into:
+        ceiling, ceiling_weighted = _ceiling_restricted(ds, pairs, into)
+        return Eligibility(pairs=pairs, arcs=arcs, staff=staff, ceiling=ceiling,
+                           ceiling_weighted=ceiling_weighted)
     # Ceiling: with no distance limit every surplus unit of a group reaches every shortage unit
     # of the same group, so the most that can be filled is min(supply, shortage) per group.
     s = src.groupby(group)["supply"].sum()

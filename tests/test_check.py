@@ -89,6 +89,15 @@ def test_cross_province_allowed_with_ministry_authority():
     assert rules(ds, [row], Scenario(cross_province=True)) == ["six_ro"]
 
 
+def test_cross_province_into_limits_which_borders_open():
+    ds = base_ds()
+    from optimizer.check import _chord_km
+    km = round(float(_chord_km(A[2], A[3], C[2], C[3])), 3)
+    row = transfer("s1", "A", "C", km=km, authority="Bộ trưởng Bộ Nội vụ")
+    assert rules(ds, [row], Scenario(cross_province=True, cross_province_into=["02"])) == []
+    assert rules(ds, [row], Scenario(cross_province=True, cross_province_into=["01"])) == ["same_province"]
+
+
 def test_everyone_accounted_in_units_after():
     ds = base_ds()
     plan = solve(ds, Scenario())

@@ -69,3 +69,30 @@ def test_haversine_matches_a_known_distance():
 
 def test_protect_cutoff_counts_fractional_years_in_months():
     assert protect_cutoff("2026-01-01", 1.5) == pd.Timestamp("2027-07-01")
+
+
+def three_provinces():
+    """A spare DC in province 01 and in 03; shortages in 02 and 03, all within a few km."""
+    units = [("A", "01", 20.0, 105.0), ("B", "02", 20.01, 105.0), ("C", "03", 20.02, 105.0),
+             ("D", "03", 20.03, 105.0)]
+    staff = [("a1", "A", "DC", YOUNG, "M"), ("d1", "D", "DC", YOUNG, "F")]
+    quotas = [("A", "DC", 0), ("B", "DC", 1), ("C", "DC", 1), ("D", "DC", 0)]
+    return make_ds(units, staff, quotas)
+
+
+def test_cross_province_into_opens_only_the_listed_borders():
+    ds = three_provinces()
+    every = build_eligibility(ds, Scenario(cross_province=True)).arcs
+    assert set(zip(every["from_unit"], every["to_unit"])) == {("A", "B"), ("A", "C"), ("D", "B"), ("D", "C")}
+    only_02 = build_eligibility(ds, Scenario(cross_province=True, cross_province_into=["02"]))
+    # into 02 from anywhere; 03 keeps its own move D → C; A → C (01 → 03) is closed
+    assert set(zip(only_02.arcs["from_unit"], only_02.arcs["to_unit"])) == {("A", "B"), ("D", "B"), ("D", "C")}
+    assert only_02.ceiling == 2          # A → B and D → C
+    only_03 = build_eligibility(ds, Scenario(cross_province=True, cross_province_into=["03"]))
+    assert only_03.ceiling == 1          # A and D both can only serve C; B (02) is closed to both
+
+
+def test_cross_province_into_unknown_province_is_a_scenario_error():
+    from models.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match="99"):
+        build_eligibility(three_provinces(), Scenario(cross_province=True, cross_province_into=["99"]))
