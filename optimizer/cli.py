@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -77,6 +78,9 @@ app = _App(name="staffing", add_completion=False, no_args_is_help=True,
 @app.callback()
 def _main() -> None:
     """Exact staffing reallocation for Vietnam's communes after the 2025 reform."""
+    # `staffing validate | head` should end quietly when head stops reading, like any Unix tool
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 # --------------------------------------------------------------------------- helpers
