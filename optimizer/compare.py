@@ -28,9 +28,10 @@ code of `quota_adjust_pct_by_province` that the dataset lacks is found by the wo
 calling process, with the scenario's name in the message; other failures raise
 `ComparisonError` naming the scenario. The remaining scenarios are then cancelled.
 
-The files of `write_comparison` use the writers of `optimizer.export` (same number
-formatting, same formula-injection guard, byte-deterministic workbook) and its Vietnamese
-labels; the columns it does not label are labelled here (`LABELS_VI`).
+The files of `write_comparison` are written by `optimizer.export.write_csv_table` and
+`write_workbook` (same number formatting, same formula-injection guard, byte-deterministic
+workbook) with export's Vietnamese labels; the columns it does not label are labelled here
+(`LABELS_VI`).
 """
 from __future__ import annotations
 
@@ -432,23 +433,13 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- files
 
-def _columns_for_files(df: pd.DataFrame):
-    from optimizer.export import _Column, _format_numbers, _prepare
-
+def _frame_for_files(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with the columns of `COLUMNS` first, then its own extras."""
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"not a comparison table: the column(s) {', '.join(missing)} are missing")
     order = list(COLUMNS) + [c for c in df.columns if c not in COLUMNS]
-    frame = df.loc[:, order].reset_index(drop=True)
-    cols = []
-    for name in order:
-        if name in DECIMALS:
-            array = pd.to_numeric(frame[name]).to_numpy(dtype=float, na_value=np.nan)
-            values, decimals = _format_numbers(array, DECIMALS[name])
-            cols.append(_Column(name, "number", values, decimals))
-        else:
-            cols.append(_prepare(frame, name))
-    return cols
+    return df.loc[:, order].reset_index(drop=True)
 
 
 def _note_of(df: pd.DataFrame, note: str | None) -> str:
@@ -469,50 +460,46 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
     column widths; sheet "Ghi chú" with the data note (`note`, else the table's own) and what
     each column means. The same table gives the same bytes.
     """
-    from optimizer.export import _write_csv
+    from optimizer.export import write_csv_table
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cols = _columns_for_files(df)
-    text = _note_of(df, note)
-    csv_path = out_dir / "comparison.csv"
-    _write_csv(cols, csv_path)
-    xlsx_path = out_dir / "comparison.xlsx"
-    _write_xlsx(cols, xlsx_path, text, df)
+    frame = _frame_for_files(df)
+    csv_path = write_csv_table(frame, out_dir / "comparison.csv", decimals=DECIMALS)
+    xlsx_path = _write_xlsx(frame, out_dir / "comparison.xlsx", _note_of(df, note))
     return [csv_path, xlsx_path]
 
 
-def _write_xlsx(cols, path: Path, note: str, df: pd.DataFrame) -> None:
+def _write_xlsx(frame: pd.DataFrame, path: Path, note: str) -> Path:
     import datetime as dt
 
     from optimizer.export import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
-    from optimizer.export import METHOD_VI, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_WRAP, STATUS_VI, _Workbook
+    from optimizer.export import METHOD_VI, STATUS_VI, Sheet, TextSheet, write_workbook
 
-    dates = sorted(d for d in df["plan_date"].astype(str) if d)
+    dates = sorted(d for d in frame["plan_date"].astype(str) if d)
     try:
-        day = dt.date.fromisoformat(dates[0]) if dates else dt.date(2026, 1, 1)
+        day = dt.date.fromisoformat(dates[0]) if dates else None
     except ValueError:
-        day = dt.date(2026, 1, 1)
-    book = _Workbook("So sánh kịch bản điều động công chức", max(day, dt.date(1980, 1, 1)))
-    values_vi = {"status": STATUS_VI, "method": METHOD_VI}
-    labels = {c.name: LABELS_VI.get(c.name, c.name) for c in cols}
-    book.add_table("So sánh kịch bản", cols, labels, values_vi)
+        day = None
+    labels = {str(c): LABELS_VI.get(c, str(c)) for c in frame.columns}
     rows = [
-        [(note or "(Bộ dữ liệu không có ghi chú)", ST_NOTE)],
+        [(note or "(Bộ dữ liệu không có ghi chú)", "note")],
         [],
-        [("Mỗi dòng là một kịch bản, giải tối ưu chính xác trên cùng quy tắc; các chỉ tiêu "
-          "giống tệp summary.json của lệnh solve.", ST_DEFAULT)],
-        [("Tệp comparison.csv cùng thư mục dùng tên trường (cột thứ hai) làm tiêu đề.", ST_DEFAULT)],
+        ["Mỗi dòng là một kịch bản, giải tối ưu chính xác trên cùng quy tắc; các chỉ tiêu "
+         "giống tệp summary.json của lệnh solve."],
+        ["Tệp comparison.csv cùng thư mục dùng tên trường (cột thứ hai) làm tiêu đề."],
         [],
-        [("Cột", ST_HEADER), ("Tên trường (CSV)", ST_HEADER), ("English", ST_HEADER),
-         ("Ý nghĩa", ST_HEADER)],
+        [("Cột", "header"), ("Tên trường (CSV)", "header"), ("English", "header"),
+         ("Ý nghĩa", "header")],
     ]
-    for c in cols:
-        meaning = DESCRIPTIONS_VI.get(c.name) or PLAN_DESCRIPTIONS_VI.get(c.name, "")
-        rows.append([(labels[c.name], ST_WRAP), (c.name, ST_WRAP),
-                     (LABELS_EN.get(c.name, ""), ST_WRAP), (meaning, ST_WRAP)])
-    book.add_rows("Ghi chú", rows, [36.0, 30.0, 30.0, 80.0])
-    book.save(path)
+    for name in labels:
+        meaning = DESCRIPTIONS_VI.get(name) or PLAN_DESCRIPTIONS_VI.get(name, "")
+        rows.append([(labels[name], "wrap"), (name, "wrap"),
+                     (LABELS_EN.get(name, ""), "wrap"), (meaning, "wrap")])
+    return write_workbook(path, [
+        Sheet("So sánh kịch bản", frame, labels, {"status": STATUS_VI, "method": METHOD_VI}, DECIMALS),
+        TextSheet("Ghi chú", rows, (36.0, 30.0, 30.0, 80.0)),
+    ], date=day, title="So sánh kịch bản điều động công chức")
 
 
 # --------------------------------------------------------------------------- terminal

@@ -3,6 +3,13 @@
     write_plan(plan, out_dir) -> [transfers.csv, units_after.csv, summary.json,
                                   (postings.csv), plan.xlsx]
 
+and the writers every table file of the project goes through (the plan's, the officers'
+postings and the scenario comparison):
+
+    write_csv_table(df, path, *, decimals=None) -> path
+    write_workbook(path, [Sheet(name, frame, labels, value_labels, decimals) |
+                          TextSheet(name, rows, widths), ...], *, date=None, title="") -> path
+
 Three promises, each tested in tests/test_export.py:
 
 * **Contract columns.** `transfers.csv`, `units_after.csv` and `postings.csv` carry the
@@ -21,6 +28,9 @@ Three promises, each tested in tests/test_export.py:
   workbook: two runs on the same input and settings give byte-identical CSV files and
   plan.xlsx, and a summary.json that differs in those keys alone.
 
+The last two promises hold for `write_csv_table` and `write_workbook` too (they write the
+frame's own columns, in its order: the caller conforms them).
+
 The workbook is written by a small streaming SpreadsheetML writer (`_Workbook`) rather
 than openpyxl: openpyxl (even write-only, without lxml) needs about 11 s for the
 130,000 rows of a national `units_after` alone, this writer about one second. The
@@ -34,15 +44,20 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from optimizer.officers import POSTINGS_COLUMNS as _OFFICERS_POSTINGS_COLUMNS
+from optimizer.plan import UNITS_AFTER_COLUMNS as _PLAN_UNITS_AFTER_COLUMNS
+from optimizer.selection import TRANSFER_COLUMNS as _SELECTION_TRANSFER_COLUMNS
+
 __all__ = [
-    "write_plan", "neutralise", "CLOCK_KEYS", "LABELS_VI", "DESCRIPTIONS_VI", "SUMMARY_LABELS_VI",
+    "write_plan", "write_csv_table", "write_workbook", "Sheet", "TextSheet", "STYLES",
+    "neutralise", "CLOCK_KEYS", "LABELS_VI", "DESCRIPTIONS_VI", "SUMMARY_LABELS_VI",
     "SCENARIO_LABELS_VI", "SHEET_NAMES", "TRANSFER_COLUMNS", "UNITS_AFTER_COLUMNS",
     "POSTINGS_COLUMNS", "SUMMARY_KEYS", "is_code_column", "scenario_settings",
     "shortage_rows", "status_vi",
@@ -50,24 +65,12 @@ __all__ = [
 
 # --------------------------------------------------------------------------- columns
 
-TRANSFER_COLUMNS: tuple[str, ...] = (
-    "transfer_no", "staff_id", "full_name", "position_code", "position_name",
-    "from_unit", "from_unit_name", "from_province", "from_province_name",
-    "to_unit", "to_unit_name", "to_province", "to_province_name",
-    "km", "distance_source", "effective_date", "authority", "authority_level",
-    "years_to_retirement", "reason",
-)
-UNITS_AFTER_COLUMNS: tuple[str, ...] = (
-    "unit_code", "unit_name", "province_code", "province_name", "position_code",
-    "position_name", "priority", "staff_before", "quota", "staff_after",
-    "shortage_before", "surplus_before", "shortage_after", "surplus_after",
-    "arrivals", "departures",
-)
-POSTINGS_COLUMNS: tuple[str, ...] = (
-    "officer_id", "full_name", "province_code", "province_name", "score", "covered",
-    "uncovered", "home_province_code", "seniority", "reason",
-    "alternative_officer_id", "alternative_loss",
-)
+# One definition per list, where the frame is made; re-exported here for compatibility.
+TRANSFER_COLUMNS: tuple[str, ...] = tuple(_SELECTION_TRANSFER_COLUMNS)
+UNITS_AFTER_COLUMNS: tuple[str, ...] = tuple(_PLAN_UNITS_AFTER_COLUMNS)
+#: The plan's postings: the officers' columns without the province's `priority`, which the
+#: plan writes after them (as an extra column) when the frame has it.
+POSTINGS_COLUMNS: tuple[str, ...] = tuple(c for c in _OFFICERS_POSTINGS_COLUMNS if c != "priority")
 #: The columns CONTRACT.md §3 promises; a non-empty frame without one of them is a bug.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "transfers": ("staff_id", "from_unit", "to_unit", "position_code", "km"),
@@ -404,8 +407,14 @@ def _format_numbers(array: np.ndarray, decimals: int | None) -> tuple[list, int 
     return out, decimals
 
 
-def _prepare(df: pd.DataFrame, name: str) -> _Column:
+def _prepare(df: pd.DataFrame, name: str,
+             decimals: Mapping[str, int | None] | None = None) -> _Column:
+    """The column `name` of `df`, formatted; `decimals` (see `write_csv_table`) wins."""
     s = df[name]
+    if decimals and name in decimals:
+        array = pd.to_numeric(s).to_numpy(dtype=float, na_value=np.nan)
+        values, used = _format_numbers(array, decimals[name])
+        return _Column(name, "number", values, used)
     if is_code_column(name):
         if pd.api.types.is_float_dtype(s.dtype):
             values = [v if v is not None else "" for v in _format_numbers(
@@ -437,6 +446,16 @@ def _texts(s: pd.Series) -> list[str]:
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
         return s.fillna("").tolist()
     return [_scalar_text(v) for v in s.tolist()]
+
+
+def _columns(df: pd.DataFrame, decimals: Mapping[str, int | None] | None = None) -> list[_Column]:
+    """Every column of `df`, in its order, formatted once for the CSV and the workbook."""
+    if not all(isinstance(c, str) for c in df.columns):
+        df = df.rename(columns=str)
+    names = list(df.columns)
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate column names {names}")
+    return [_prepare(df, c, decimals) for c in names]
 
 
 def _conform(df: pd.DataFrame | None, design: Sequence[str], table: str) -> pd.DataFrame:
@@ -551,10 +570,10 @@ def _plan_date(plan) -> dt.date:
     """The plan date (document dates of the workbook); 2026-01-01 when unknown."""
     raw = scenario_settings(plan).get("plan_date")
     try:
-        day = dt.date.fromisoformat(str(raw)[:10]) if raw else dt.date(2026, 1, 1)
+        day = dt.date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:
-        day = dt.date(2026, 1, 1)
-    return max(day, dt.date(1980, 1, 1))        # the zip format starts in 1980
+        day = None
+    return _zip_day(day)
 
 
 def status_vi(status: Any) -> str:
@@ -937,6 +956,109 @@ class _Workbook:
             for i, sheet in enumerate(self.sheets):
                 put(zf, f"xl/worksheets/sheet{i + 1}.xml", self._sheet_xml(i, sheet))
             put(zf, "xl/sharedStrings.xml", self._shared_strings())
+
+
+# --------------------------------------------------------------------------- tables and workbooks
+
+#: Styles of the cells of a `TextSheet`, by name.
+STYLES: dict[str, int] = {
+    "default": ST_DEFAULT, "header": ST_HEADER, "text": ST_TEXT, "decimal1": ST_DEC1,
+    "decimal3": ST_DEC3, "percent": ST_PERCENT, "bold": ST_BOLD, "note": ST_NOTE, "wrap": ST_WRAP,
+}
+#: The document date of a workbook when none is given (the default plan date).
+DEFAULT_DATE = dt.date(2026, 1, 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Sheet:
+    """A table sheet of `write_workbook`: one row per row of `frame`, in its column order.
+
+    The header (bold, frozen, with an autofilter) shows `labels[column]` (the column name
+    when absent); `value_labels[column]` maps cell texts to what the workbook shows (the
+    CSV keeps the values); `decimals` as in `write_csv_table`. Codes (`is_code_column`)
+    are text cells with the format '@'; every text cell goes through `neutralise`.
+    """
+    name: str
+    frame: pd.DataFrame
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    decimals: Mapping[str, int | None] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TextSheet:
+    """A free-form sheet of `write_workbook` (notes, key figures).
+
+    `rows`: lists of cells, each a value or a `(value, style)` pair with a style of
+    `STYLES` ("bold", "wrap", "header", "note", "percent", ...); `[]` is an empty row.
+    `widths`: the widths of the first columns, in characters.
+    """
+    name: str
+    rows: Sequence[Sequence[Any]]
+    widths: Sequence[float] = ()
+
+
+def _styled(cell: Any) -> tuple[Any, int]:
+    if isinstance(cell, tuple):
+        value, style = cell
+        if style not in STYLES:
+            raise ValueError(f"unknown cell style {style!r}: use one of {', '.join(STYLES)}")
+        return value, STYLES[style]
+    return cell, ST_DEFAULT
+
+
+def _zip_day(day: dt.date | None) -> dt.date:
+    """The document date of a workbook: `day` (DEFAULT_DATE if None), not before 1980 (zip)."""
+    if day is None:
+        day = DEFAULT_DATE
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return max(day, dt.date(1980, 1, 1))
+
+
+def write_csv_table(df: pd.DataFrame, path: Path | str, *,
+                    decimals: Mapping[str, int | None] | None = None) -> Path:
+    """Write `df` (its columns, in order; not its index) to a CSV file for planners.
+
+    UTF-8 with a BOM (Excel shows Vietnamese), '\\n' line ends, the column names as header,
+    RFC 4180 quoting. Codes (`is_code_column`) are written as text, leading zeros kept;
+    text goes through `neutralise`; numbers never do. Numbers have deterministic text: a
+    column named in `decimals` is written as numbers with that many decimals (None: whole
+    numbers without decimals, else at most 6); other columns with `FLOAT_DECIMALS`, else
+    the same rule as None. The same frame gives the same bytes. Returns `path`.
+    """
+    path = Path(path)
+    _write_csv(_columns(df, decimals), path)
+    return path
+
+
+def write_workbook(path: Path | str, sheets: Iterable[Sheet | TextSheet], *,
+                   date: dt.date | None = None, title: str = "") -> Path:
+    """Write an .xlsx workbook of `sheets`, in order (the first one is shown on opening).
+
+    Streaming and byte-deterministic: the document dates and zip entry times are `date`
+    (`DEFAULT_DATE` when None), the entries are written in a fixed order with fixed
+    metadata, and the same sheets give the same bytes. `title` is the document title.
+    Returns `path`.
+    """
+    path = Path(path)
+    book = _Workbook(title, _zip_day(date))
+    names = set()
+    for sheet in sheets:
+        if sheet.name in names:
+            raise ValueError(f"two sheets named {sheet.name!r}")
+        names.add(sheet.name)
+        if isinstance(sheet, Sheet):
+            columns = _columns(sheet.frame, sheet.decimals)
+            labels = {c.name: sheet.labels.get(c.name, c.name) for c in columns}
+            book.add_table(sheet.name, columns, labels, dict(sheet.value_labels))
+        elif isinstance(sheet, TextSheet):
+            book.add_rows(sheet.name, [[_styled(c) for c in row] for row in sheet.rows],
+                          [float(w) for w in sheet.widths])
+        else:
+            raise TypeError(f"a sheet is a Sheet or a TextSheet, not {type(sheet).__name__}")
+    book.save(path)
+    return path
 
 
 # --------------------------------------------------------------------------- sheets of the plan

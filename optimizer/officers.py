@@ -59,10 +59,8 @@ whatever the row order of its tables.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import time
-import zipfile
 from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,8 +137,9 @@ _FLOAT_REL_TOL = 1e-9
 _SHEET_POSTINGS = "Phân công cán bộ"
 _SHEET_UNPOSTED = "Chưa phân công"
 _SHEET_NOTE = "Ghi chú"
-_FIXED_TIME = dt.datetime(2026, 1, 1)
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FIXED_DATE = dt.date(2026, 1, 1)          # document date of postings.xlsx
+#: Scores as computed (whole numbers without decimals, else up to 6), not export's 3 decimals.
+_DECIMALS: dict[str, int | None] = {"score": None, "alternative_loss": None, "loss_if_posted": None}
 
 
 class PostingError(Exception):
@@ -822,81 +821,23 @@ def _posting_reason(pname: str, score: float, k: int, total: int, alt: str, loss
 
 # --------------------------------------------------------------------------- writing
 
-def _neutralise(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _cells(df: pd.DataFrame) -> list[list]:
-    """Python values row by row: text neutralised, NaN → None, numpy → Python."""
-    out = []
-    for rec in df.itertuples(index=False, name=None):
-        row = []
-        for v in rec:
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                row.append(None)
-            elif isinstance(v, (bool, np.bool_)):
-                row.append(bool(v))
-            elif isinstance(v, (int, np.integer)):
-                row.append(int(v))
-            elif isinstance(v, (float, np.floating)):
-                row.append(float(v))
-            else:
-                row.append(_neutralise(str(v)))
-        out.append(row)
-    return out
-
-
 def write_postings(postings: Postings, out_dir: str | Path, note: str = "") -> list[Path]:
-    """Write `postings.csv` (UTF-8 with BOM) and `postings.xlsx` (Vietnamese labels, a "Ghi chú"
-    sheet with the dataset note) into `out_dir`. Text cells that a spreadsheet would run as a
-    formula get a leading apostrophe. Byte-deterministic: same postings, same bytes."""
+    """Write `postings.csv` and `postings.xlsx` into `out_dir` (created if needed).
+
+    Both by the writers of `optimizer.export`: the CSV is UTF-8 with a BOM; the workbook has
+    the sheet "Phân công cán bộ" (Vietnamese labels `COLUMN_LABELS`, frozen header, filter,
+    codes as text), "Chưa phân công" when officers are left unposted, and "Ghi chú" (the
+    dataset note, the status, the rules). Text cells that a spreadsheet would run as a formula
+    get a leading apostrophe. Scores keep their decimals (`_DECIMALS`). Byte-deterministic:
+    same postings, same bytes (document dates and zip times are 2026-01-01)."""
+    from optimizer.export import Sheet, TextSheet, write_csv_table, write_workbook
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    table = postings.table
-    csv_path = out / "postings.csv"
-    safe = table.copy()
-    for c in safe.columns:
-        if not (pd.api.types.is_numeric_dtype(safe[c]) or pd.api.types.is_bool_dtype(safe[c])):
-            safe[c] = safe[c].astype(object).map(_neutralise)
-    text = safe.to_csv(index=False, lineterminator="\n")
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
-        f.write(text)
-    xlsx_path = out / "postings.xlsx"
-    xlsx_path.write_bytes(_xlsx_bytes(postings, note))
-    return [csv_path, xlsx_path]
-
-
-def _xlsx_bytes(postings: Postings, note: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
-    wb = Workbook()
-    bold = Font(bold=True)
-
-    def sheet(ws, df: pd.DataFrame):
-        cols = list(df.columns)
-        ws.append([COLUMN_LABELS.get(c, c) for c in cols])
-        for cell in ws[1]:
-            cell.font = bold
-        rows = _cells(df)
-        for row in rows:
-            ws.append(row)
-        for k, c in enumerate(cols, start=1):
-            texts = [COLUMN_LABELS.get(c, c)] + ["" if r[k - 1] is None else str(r[k - 1]) for r in rows]
-            ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, max(len(t) for t in texts) + 2))
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
-
-    ws = wb.active
-    ws.title = _SHEET_POSTINGS
-    sheet(ws, postings.table)
+    csv_path = write_csv_table(postings.table, out / "postings.csv", decimals=_DECIMALS)
+    sheets = [Sheet(_SHEET_POSTINGS, postings.table, COLUMN_LABELS, decimals=_DECIMALS)]
     if len(postings.unposted):
-        sheet(wb.create_sheet(_SHEET_UNPOSTED), postings.unposted)
-    ws = wb.create_sheet(_SHEET_NOTE)
+        sheets.append(Sheet(_SHEET_UNPOSTED, postings.unposted, COLUMN_LABELS, decimals=_DECIMALS))
     info = [
         ("Dữ liệu", note or "(không có ghi chú)"),
         ("Trạng thái", "tối ưu" if postings.status == "optimal" else postings.status),
@@ -908,31 +849,7 @@ def _xlsx_bytes(postings: Postings, note: str) -> bytes:
         ("Độ chính xác", postings.exactness),
         ("Điểm phù hợp", "Tổng trọng số các nhu cầu của tỉnh thuộc chuyên môn của cán bộ"),
     ]
-    for k, v in info:
-        ws.append([k, _neutralise(v)])
-    for cell in ws["A"]:
-        cell.font = bold
-    for cell in ws["B"]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
-
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
-    wb.properties.creator = "vn-staffing"
-    buf = io.BytesIO()
-    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-    ExcelWriter(wb, archive).save()      # unlike openpyxl's save_workbook, keeps our dates
-    return _fixed_zip(buf.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with fixed entry times and metadata (zipfile stamps the current time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
+    sheets.append(TextSheet(_SHEET_NOTE, [[(k, "bold"), (v, "wrap")] for k, v in info], widths=(28, 100)))
+    xlsx_path = write_workbook(out / "postings.xlsx", sheets, date=_FIXED_DATE,
+                               title="Phân công cán bộ hỗ trợ")
+    return [csv_path, xlsx_path]

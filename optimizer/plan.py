@@ -20,6 +20,14 @@ class Plan:
 
 STAGES = ("eligibility", "model", "selection", "audit", "officers")
 
+#: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.export writes them.
+UNITS_AFTER_COLUMNS: tuple[str, ...] = (
+    "unit_code", "unit_name", "province_code", "province_name", "position_code",
+    "position_name", "priority", "staff_before", "quota", "staff_after",
+    "shortage_before", "surplus_before", "shortage_after", "surplus_after",
+    "arrivals", "departures",
+)
+
 
 class PlanAuditError(RuntimeError):
     """The independent checker rejected a plan: a bug, never the planner's fault."""
@@ -54,12 +62,9 @@ def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
     out["unit_name"] = out["unit_code"].map(units["name"])
     out["province_name"] = out["province_code"].map(ds.provinces.set_index("province_code")["name"])
     out["position_name"] = out["position_code"].map(ds.positions.set_index("position_code")["name"])
-    cols = ["unit_code", "unit_name", "province_code", "province_name", "position_code", "position_name",
-            "priority", "staff_before", "quota", "staff_after", "shortage_before", "surplus_before",
-            "shortage_after", "surplus_after", "arrivals", "departures"]
     out = out.sort_values(key, kind="stable").reset_index(drop=True)
     assert np.all(out["staff_after"] >= 0)
-    return out[cols]
+    return out[list(UNITS_AFTER_COLUMNS)]
 
 
 def _scenario_dict(scenario) -> dict:

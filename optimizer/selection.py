@@ -26,6 +26,7 @@ from optimizer.eligibility import Eligibility, distance_lookup
 
 PENALTY_YEARS = 40
 
+#: The columns of the transfers ("6 rõ"), in order (DESIGN.md); optimizer.export writes them.
 TRANSFER_COLUMNS = [
     "transfer_no", "staff_id", "full_name", "position_code", "position_name",
     "from_unit", "from_unit_name", "from_province", "from_province_name",

@@ -629,3 +629,44 @@ def test_write_plan_accepts_str_path(tmp_path):
     paths = write_plan(make_plan(), str(tmp_path))
     assert all(isinstance(p, Path) for p in paths)
     assert io.BytesIO((tmp_path / "plan.xlsx").read_bytes()).read(2) == b"PK"
+
+
+# --------------------------------------------------------------------------- the public writers
+
+def test_write_csv_table_and_workbook_for_any_table(tmp_path):
+    from optimizer.export import Sheet, TextSheet, write_csv_table, write_workbook
+    df = pd.DataFrame({"unit_code": ["00001", "=2"], "score": [2.5, 1.0], "km": [1.0, 2.25],
+                       "ok": [True, False], "status": ["optimal", "feasible"]})
+    path = write_csv_table(df, tmp_path / "t.csv", decimals={"score": None, "ok": 0})
+    assert path == tmp_path / "t.csv"
+    assert read_csv_rows(path) == [["unit_code", "score", "km", "ok", "status"],
+                                   ["00001", "2.5", "1.000", "1", "optimal"],
+                                   ["'=2", "1", "2.250", "0", "feasible"]]
+    sheets = [Sheet("Bảng", df, {"unit_code": "Mã đơn vị"}, {"status": export.STATUS_VI}),
+              TextSheet("Ghi chú", [[("Tiêu đề", "bold"), 3.5], [], ["-x"]], (20, 40))]
+    a = write_workbook(tmp_path / "a.xlsx", sheets, date=dt.date(2025, 7, 1), title="t")
+    b = write_workbook(tmp_path / "b.xlsx", sheets, date=dt.date(2025, 7, 1), title="t")
+    assert a.read_bytes() == b.read_bytes()
+    wb = openpyxl.load_workbook(a)
+    assert wb.sheetnames == ["Bảng", "Ghi chú"]
+    ws = wb["Bảng"]
+    assert [c.value for c in ws[1]] == ["Mã đơn vị", "score", "km", "ok", "status"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:E3"
+    assert ws["A2"].value == "00001" and ws["A2"].number_format == "@" and ws["A3"].value == "'=2"
+    assert ws["E2"].value == "Tối ưu" and ws["D2"].value is True
+    notes = sheet_rows(wb["Ghi chú"])
+    assert notes[0] == ("Tiêu đề", 3.5) and notes[2][0] == "'-x"
+    assert wb["Ghi chú"]["A1"].font.b
+    with zipfile.ZipFile(a) as z:
+        assert {i.date_time for i in z.infolist()} == {(2025, 7, 1, 0, 0, 0)}
+    with pytest.raises(ValueError, match="style"):
+        write_workbook(tmp_path / "c.xlsx", [TextSheet("x", [[("a", "shiny")]])])
+    with pytest.raises(ValueError, match="two sheets"):
+        write_workbook(tmp_path / "c.xlsx", [TextSheet("x", []), TextSheet("x", [])])
+
+
+def test_column_lists_have_one_definition():
+    from optimizer import officers, plan, selection
+    assert export.TRANSFER_COLUMNS == tuple(selection.TRANSFER_COLUMNS)
+    assert export.UNITS_AFTER_COLUMNS == plan.UNITS_AFTER_COLUMNS
+    assert export.POSTINGS_COLUMNS + ("priority",) == officers.POSTINGS_COLUMNS
