@@ -568,8 +568,12 @@ def print_comparison(df: pd.DataFrame, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
     df = df.reset_index(drop=True)
+    if console is None:
+        # a pipe or a CI log has no width: give the table what it needs rather than 80 columns
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=max(100, 36 + 13 * len(df)))
     settings = [c for c in SETTING_COLUMNS[1:] if c in df.columns
                 and (len(df) == 1 or df[c].astype(str).nunique() > 1)]
     figures = [c for c in _PRINTED_FIGURES if c in df.columns]
@@ -577,7 +581,7 @@ def print_comparison(df: pd.DataFrame, console=None) -> None:
                   title_justify="left")
     table.add_column("Chỉ tiêu / Figure", style="bold", no_wrap=True)
     for name in df["name"]:
-        table.add_column(str(name), justify="right", overflow="fold")
+        table.add_column(str(name), justify="right", overflow="fold", min_width=9)
     for c in settings + figures:
         label = TERMINAL_LABELS.get(c) or f"{LABELS_VI.get(c, c)} / {LABELS_EN.get(c, c)}"
         table.add_row(label, *(_cell_text(c, v) for v in df[c].tolist()),
