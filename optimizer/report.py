@@ -422,7 +422,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 caption{text-align:left;font-weight:bold;padding:4px 0}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#edf2f7;position:sticky;top:0}
-td.num,th.num{text-align:right;white-space:nowrap}
+td.num{text-align:right;white-space:nowrap}th.num{text-align:right}
 tbody tr:nth-child(even){background:#f9fbfd}
 details{margin:8px 0}summary{cursor:pointer;color:var(--blue)}
 .muted{color:var(--muted)}
@@ -593,7 +593,7 @@ def _postings_table(postings: pd.DataFrame, provinces: pd.DataFrame | None) -> s
         p["province_name"] = p["province_code"].astype(str).map(names)
     columns = [c for c in ("province_code", "province_name", "officer_id", "full_name", "score",
                            "covered", "uncovered", "seniority", "alternative_officer_id",
-                           "alternative_loss", "reason") if c in p]
+                           "alternative_loss") if c in p]   # the long reason stays in postings.csv
     numeric = {i for i, c in enumerate(columns)
                if c in ("score", "seniority", "alternative_loss")}
 
