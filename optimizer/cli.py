@@ -168,16 +168,16 @@ def _write_postings_for(ds: Dataset, postings, out: Path) -> list[Path]:
 def solve(
     dataset: DatasetArg = None,
     out: OutArg = Path("plan"),
-    max_km: Annotated[Optional[float], typer.Option(help="Longest transfer in km [default: 40].")] = None,
+    max_km: Annotated[Optional[float], typer.Option(help="Longest transfer in km (default: 40).")] = None,
     cross_province: Annotated[Optional[bool], typer.Option(
-        "--cross-province/--same-province", help="Allow moves between provinces [default: same province].",
+        "--cross-province/--same-province", help="Allow moves between provinces (default: same province).",
         show_default=False)] = None,
     protect_years: Annotated[Optional[float], typer.Option(
-        help="Staff within this many years of statutory retirement stay [default: 2].")] = None,
-    plan_date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD [default: 2026-01-01].")] = None,
+        help="Staff within this many years of statutory retirement stay (default: 2).")] = None,
+    plan_date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD (default: 2026-01-01).")] = None,
     scenario: Annotated[Optional[Path], typer.Option(help="A scenario TOML file; options given here win.")] = None,
-    time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver [default: 60].")] = None,
-    solver: Annotated[Optional[str], typer.Option(help="auto, min_cost_flow or mip [default: auto].")] = None,
+    time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver (default: 60).")] = None,
+    solver: Annotated[Optional[str], typer.Option(help="auto, min_cost_flow or mip (default: auto).")] = None,
     allow_home_province: Annotated[Optional[bool], typer.Option(
         "--allow-home-province", help="Officers may be posted to their home province.")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
