@@ -8,7 +8,7 @@ Protocol
   write (CSV, JSON, xlsx) — one run each, wall clock on this machine; the machine is shared and
   noisy, so read ratios within one run rather than absolute seconds.
 * Peers on the same eligible arcs:
-  (a) ``greedy``: the spreadsheet rule — shortages in file order, each filled from the nearest
+  (a) ``greedy``: the spreadsheet rule — shortages in the order of the quotas file, each filled from the nearest
       surplus unit with spare staff of the same position, within the same limits;
   (b) ``person_cpsat``: one boolean per (movable person × eligible destination), CP-SAT with the
       lexicographic objective folded into one integer weight (fill × BIG − metres), under a time
@@ -37,8 +37,8 @@ from optimizer.eligibility import build_eligibility  # noqa: E402
 from optimizer.reassignment import solve_flows  # noqa: E402
 
 
-def greedy(elig) -> dict:
-    """Each shortage (in file order) takes from the nearest surplus with spare staff."""
+def greedy(elig, ds) -> dict:
+    """Each shortage, in the order of the quotas file, takes from the nearest surplus with spare staff."""
     t = time.perf_counter()
     arcs = elig.arcs.sort_values(["to_unit", "position_code", "km", "from_unit"], kind="stable")
     by_dst = {k: g[["from_unit", "km"]].to_numpy() for k, g in arcs.groupby(["to_unit", "position_code"], sort=False)}
@@ -47,7 +47,9 @@ def greedy(elig) -> dict:
     prio = elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"].to_dict()
     filled = wfill = 0
     km = 0.0
-    short = elig.pairs.loc[elig.pairs["shortage"] > 0]
+    order = ds.quotas[["unit_code", "position_code"]].reset_index(drop=True).reset_index(names="file_row")
+    short = (elig.pairs.loc[elig.pairs["shortage"] > 0]
+             .merge(order, on=["unit_code", "position_code"], how="left").sort_values("file_row", kind="stable"))
     for v, p, need in short[["unit_code", "position_code", "shortage"]].itertuples(index=False):
         for u, d in by_dst.get((v, p), ()):
             if need == 0:
@@ -151,7 +153,7 @@ def main(argv=None) -> int:
         if args.no_peers:
             continue
         wb = summary["weighted_shortage_before"]
-        g = greedy(elig)
+        g = greedy(elig, ds)
         rows.append({"max_km": max_km, "method": "greedy (nearest, file order)", "fill": g["fill"],
                      "fill_rate": round(g["fill"] / summary["shortage_before"], 4), "ceiling": summary["ceiling"],
                      "weighted_short_after": wb - g["weighted_fill"], "total_km": round(g["total_km"], 1),

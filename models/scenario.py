@@ -65,9 +65,10 @@ class Scenario(BaseModel):
     effective_date: date | None = None
     #: officers may be posted to their own home province
     allow_home_province: bool = False
-    #: at most this many staff may leave one unit in all (couples positions: solved by the MIP)
+    #: at most this many staff may leave one unit in all positions together (the network flow
+    #: takes it with a layer of unit nodes; the MIP writes it as a constraint)
     max_departures_per_unit: int | None = Field(None, ge=0)
-    #: at most this many staff may arrive in one unit in all (couples positions: solved by the MIP)
+    #: at most this many staff may arrive in one unit in all positions together
     max_arrivals_per_unit: int | None = Field(None, ge=0)
 
     @classmethod

@@ -170,12 +170,13 @@ def rule_max_km(c: _Ctx):
     km = np.where(t["from_unit"].to_numpy() == t["to_unit"].to_numpy(), 0.0, km)
     reported = t["km"].to_numpy(dtype=float)
     limit = float(c.scenario.max_km)
-    bad = (km > limit + KM_TOLERANCE) | (np.abs(reported - km) > KM_TOLERANCE)
-    for r, d, rep in zip(t.loc[bad].itertuples(), km[bad], reported[bad]):
+    misreported = ~np.isfinite(reported) | (np.abs(reported - km) > KM_TOLERANCE)
+    bad = (km > limit + KM_TOLERANCE) | misreported
+    for r, d, rep, wrong in zip(t.loc[bad].itertuples(), km[bad], reported[bad], misreported[bad]):
         if d > limit + KM_TOLERANCE:
             yield Violation("max_km", f"staff {r.staff_id}",
                             f"{r.from_unit}→{r.to_unit} is {d:.3f} km, above {c.scenario.max_km} km")
-        if abs(rep - d) > KM_TOLERANCE:
+        if wrong:
             yield Violation("max_km", f"staff {r.staff_id}",
                             f"reports {rep:.3f} km but {r.from_unit}→{r.to_unit} is {d:.3f} km")
 

@@ -72,11 +72,14 @@ def distance_lookup(ds: Dataset, from_units, to_units) -> tuple[np.ndarray, np.n
     source = np.full(len(fu), "great_circle", dtype=object)
     if ds.distances is not None and len(ds.distances):
         d = ds.distances
-        # both directions; a pair given twice (a→b and b→a) keeps the first row of the file
-        both = pd.concat([
-            pd.DataFrame({"f": d["from_unit"], "t": d["to_unit"], "road": d["km"]}),
-            pd.DataFrame({"f": d["to_unit"], "t": d["from_unit"], "road": d["km"]}),
-        ], ignore_index=True).drop_duplicates(["f", "t"], keep="first")
+        # both directions; a pair given twice (a→b and b→a) keeps the first row of the file:
+        # each row is followed by its reverse, in file order, before the first one is kept
+        n = len(d)
+        both = pd.DataFrame({
+            "f": np.ravel(np.column_stack([d["from_unit"].to_numpy(), d["to_unit"].to_numpy()])),
+            "t": np.ravel(np.column_stack([d["to_unit"].to_numpy(), d["from_unit"].to_numpy()])),
+            "road": np.repeat(d["km"].to_numpy(dtype=float), 2),
+        }).drop_duplicates(["f", "t"], keep="first") if n else None
         key = pd.DataFrame({"f": fu, "t": tu})
         road = key.merge(both, on=["f", "t"], how="left")["road"].to_numpy(dtype=float)
         has = ~np.isnan(road)

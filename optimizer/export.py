@@ -302,7 +302,7 @@ _RATE_KEYS = frozenset({"fill_rate", "ceiling_fill_rate"})
 
 #: Summary keys measured by the clock: they differ from run to run, so summary.json has them
 #: and the workbook leaves them out (its bytes depend on the input and settings alone).
-CLOCK_KEYS = frozenset({"solve_seconds", "build_seconds", "timings"})
+CLOCK_KEYS = frozenset({"solve_seconds", "build_seconds", "timings", "solver_stages"})
 
 # --------------------------------------------------------------------------- neutralise
 

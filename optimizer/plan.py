@@ -184,6 +184,8 @@ def make_summary(ds, scenario, elig, res, transfers, units_after, violations, ti
         "solve_seconds": round(res.solve_seconds, 3),
         "build_seconds": round(res.build_seconds, 3),
         "eligible_arcs": int(len(elig.arcs)),
+        "solver_stages": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in st.items()}
+                          for st in res.stages],
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "check": {"passed": not violations, "rules": RULE_NAMES, "violations": [str(v) for v in violations]},
         "scenario": _scenario_dict(scenario),

@@ -32,6 +32,7 @@ Two exact methods:
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -252,7 +253,8 @@ def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per
     if st == mb.SolveStatus.OPTIMAL:
         return FlowResult(flows, "optimal", "mip", wfill, float(wfill), total_km, total_km, 0.0,
                           solve, build, [report])
-    fill_bound = float(math.ceil(bound_obj / big))
+    # the solver's bound, and never above what could be filled with no distance limit at all
+    fill_bound = float(min(math.ceil(bound_obj / big), elig.ceiling_weighted))
     gap = (fill_bound - wfill) / max(1.0, fill_bound)
     return FlowResult(flows, "feasible", "mip", wfill, fill_bound, total_km, float("nan"), gap,
                       solve, build, [report])
@@ -269,7 +271,16 @@ def solve_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "a
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if method == "mip":
-        return solve_mip(elig, time_limit, max_departures_per_unit=max_departures_per_unit,
-                         max_arrivals_per_unit=max_arrivals_per_unit)
+        res = solve_mip(elig, time_limit, max_departures_per_unit=max_departures_per_unit,
+                        max_arrivals_per_unit=max_arrivals_per_unit)
+        if res.status == "optimal":
+            return res
+        # Every constraint the MIP has, the network takes too, exactly: rather than hand a planner
+        # a plan the MIP could not finish, return the network's optimum and say so.
+        net = solve_min_cost_flow(elig, max_departures_per_unit=max_departures_per_unit,
+                                  max_arrivals_per_unit=max_arrivals_per_unit)
+        note = {"fallback": f"the MIP ended {res.status} (gap {res.gap:.3g}) within {time_limit:g} s; "
+                            "the network flow solved the same constraints exactly"}
+        return dataclasses.replace(net, stages=[*res.stages, note])
     return solve_min_cost_flow(elig, max_departures_per_unit=max_departures_per_unit,
                                max_arrivals_per_unit=max_arrivals_per_unit)

@@ -73,6 +73,10 @@ def test_max_km_limit_itself():
     assert ok == [] and bad == ["max_km"]
 
 
+def test_a_missing_km_is_a_violation():
+    assert rules(base_ds(), [transfer("s1", "A", "B", km=float("nan"))]) == ["max_km"]
+
+
 def test_road_distance_override_is_audited():
     ds = base_ds(distances=[("B", "A", 30.0)])
     assert rules(ds, [transfer("s1", "A", "B", km=30.0)]) == []

@@ -155,16 +155,25 @@ def test_a_workbook_is_validated_too(tmp_path):
     assert code == 1 and "staff row 3, column unit_code, value '77777': unknown unit" in out
 
 
-def test_a_long_list_is_capped_unless_all(tmp_path):
+def test_a_long_list_is_listed_in_full_unless_capped(tmp_path):
     t = tiny_tables()
     t["staff"] += [[f"X{i}", "77777", "DC", "1990-01-01", "M", "", "", ""] for i in range(250)]
     folder = write_tables(tmp_path / "bad", t)
     code, out = validate(folder)
     assert code == 1 and "250 problems" in out.splitlines()[0]
-    assert sum("unknown unit" in line for line in out.splitlines()) == cli.MAX_SHOWN
-    assert "… and 50 more (use --all" in out
-    code, out = validate(folder, "--all")
-    assert code == 1 and sum("unknown unit" in line for line in out.splitlines()) == 250
+    assert sum("unknown unit" in line for line in out.splitlines()) == 250
+    code, out = validate(folder, "--max-shown", "200")
+    assert code == 1 and sum("unknown unit" in line for line in out.splitlines()) == 200
+    assert "… and 50 more" in out
+
+
+def test_solve_lists_every_problem_too(tmp_path):
+    t = tiny_tables()
+    t["staff"] += [[f"X{i}", "77777", "DC", "1990-01-01", "M", "", "", ""] for i in range(250)]
+    folder = write_tables(tmp_path / "bad", t)
+    result = CliRunner().invoke(cli.app, ["solve", str(folder), "--out", str(tmp_path / "plan")])
+    assert result.exit_code == 1
+    assert sum("unknown unit" in line for line in result.output.splitlines()) == 250
 
 
 @pytest.mark.parametrize("make, message", [
@@ -209,16 +218,22 @@ def test_python_m_runs_without_a_traceback(tmp_path):
 
 
 def test_scenario_helper_for_other_commands(tmp_path):
-    """`_scenario_or_exit` (for solve & co.): file + options; a bad one ends a command with exit 1."""
+    """`_scenario_or_exit` (for solve & co.): file + options; a bad file ends a command with
+    exit 1, a bad option value is wrong usage (exit 2)."""
     path = tmp_path / "s.toml"
     path.write_text("max_km = 25\nprotect_years = 1\n", encoding="utf-8")
     s = cli._scenario_or_exit(path, max_km=30.0, protect_years=None)
     assert (s.max_km, s.protect_years) == (30.0, 1.0)
     assert cli._scenario_or_exit(None, max_km=None, cross_province=True).cross_province is True
 
+    with pytest.raises(cli.typer.BadParameter, match="max_km"):
+        cli._scenario_or_exit(None, max_km=-1.0)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("max_km = -1\n", encoding="utf-8")
+
     @cli._guarded
     def command():
-        cli._scenario_or_exit(None, max_km=-1.0)
+        cli._scenario_or_exit(bad, max_km=None)
     with pytest.raises(cli.typer.Exit) as e:
         command()
     assert e.value.exit_code == 1

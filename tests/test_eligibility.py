@@ -96,3 +96,10 @@ def test_cross_province_into_unknown_province_is_a_scenario_error():
     from models.scenario import ScenarioError
     with pytest.raises(ScenarioError, match="99"):
         build_eligibility(three_provinces(), Scenario(cross_province=True, cross_province_into=["99"]))
+
+
+def test_a_pair_given_both_ways_keeps_the_first_row():
+    arcs = build_eligibility(two_units(km=10, distances=[("B", "A", 3.0), ("A", "B", 7.0)]), Scenario()).arcs
+    assert arcs["km"].tolist() == [3.0]
+    arcs = build_eligibility(two_units(km=10, distances=[("A", "B", 7.0), ("B", "A", 3.0)]), Scenario()).arcs
+    assert arcs["km"].tolist() == [7.0]
