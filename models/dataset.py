@@ -34,6 +34,29 @@ class Dataset:
         """A copy with some tables (or the note) replaced; the original is untouched."""
         return dataclasses.replace(self, **changes)
 
+    def for_provinces(self, codes) -> "Dataset":
+        """The part of the dataset in these provinces: their units, the staff working there, their
+        quotas, the distances between their units, their needs (officers all stay: each province
+        still gets one). Codes that are not provinces raise KeyError naming them."""
+        codes = list(dict.fromkeys(str(c) for c in codes))
+        unknown = sorted(set(codes) - set(self.provinces["province_code"]))
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        provinces = self.provinces[self.provinces["province_code"].isin(codes)]
+        units = self.units[self.units["province_code"].isin(codes)]
+        kept = set(units["unit_code"])
+        changes = {
+            "provinces": provinces, "units": units,
+            "staff": self.staff[self.staff["unit_code"].isin(kept)],
+            "quotas": self.quotas[self.quotas["unit_code"].isin(kept)],
+        }
+        if self.distances is not None:
+            d = self.distances
+            changes["distances"] = d[d["from_unit"].isin(kept) & d["to_unit"].isin(kept)]
+        if self.province_needs is not None:
+            changes["province_needs"] = self.province_needs[self.province_needs["province_code"].isin(codes)]
+        return self.replace(**changes)
+
     @property
     def has_officers(self) -> bool:
         return (self.officers is not None and self.province_needs is not None

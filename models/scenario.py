@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.dataset import Dataset
 
-__all__ = ["Scenario", "ScenarioError", "apply_quota_adjustment"]
+__all__ = ["Scenario", "ScenarioError", "apply_quota_adjustment", "restrict_to_provinces"]
 
 
 class ScenarioError(Exception):
@@ -47,6 +47,8 @@ class Scenario(BaseModel):
 
     name: str = "default"
     max_km: float = Field(40.0, gt=0, allow_inf_nan=False)
+    #: plan only for these provinces (their units, staff and quotas); empty: the whole country
+    provinces: list[str] = Field(default_factory=list)
     cross_province: bool = False
     #: with cross_province: only units of these provinces may receive staff from another
     #: province (empty: every province may) — "what if Hà Nội may draw from its neighbours?"
@@ -111,6 +113,17 @@ class Scenario(BaseModel):
                 lines.append(f"{source}: {key} = {value!r}: {msg}")
                 first = first or (key, value)
             raise ScenarioError("\n".join(lines), file=source, key=first[0], value=first[1]) from None
+
+
+def restrict_to_provinces(ds: Dataset, scenario: Scenario) -> Dataset:
+    """The dataset limited to the scenario's `provinces` (all of it when the list is empty)."""
+    if not scenario.provinces:
+        return ds
+    try:
+        return ds.for_provinces(scenario.provinces)
+    except KeyError as e:
+        raise ScenarioError(f"provinces: unknown province code(s) {e.args[0]}", key="provinces",
+                            value=e.args[0]) from None
 
 
 def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:

@@ -180,6 +180,8 @@ def solve(
     protect_years: Annotated[Optional[float], typer.Option(
         help="Staff within this many years of statutory retirement stay (default: 2).")] = None,
     plan_date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD (default: 2026-01-01).")] = None,
+    province: Annotated[Optional[list[str]], typer.Option(
+        "--province", "-p", help="Plan only for this province (code, e.g. 01); repeat for several.")] = None,
     scenario: Annotated[Optional[Path], typer.Option(help="A scenario TOML file; options given here win.")] = None,
     time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver (default: 60).")] = None,
     solver: Annotated[Optional[str], typer.Option(help="auto, min_cost_flow or mip (default: auto).")] = None,
@@ -195,7 +197,8 @@ def solve(
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
                              protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
-                             solver=solver, allow_home_province=allow_home_province)
+                             solver=solver, allow_home_province=allow_home_province,
+                             provinces=province or None)
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
     console = _console()

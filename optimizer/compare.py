@@ -59,7 +59,7 @@ __all__ = ["compare", "sweep", "write_comparison", "print_comparison", "Comparis
 
 #: The scenario's settings (one text column for the per-province quota adjustments).
 SETTING_COLUMNS: tuple[str, ...] = (
-    "name", "max_km", "cross_province", "cross_province_into", "protect_years", "plan_date",
+    "name", "provinces", "max_km", "cross_province", "cross_province_into", "protect_years", "plan_date",
     "quota_adjust_pct", "quota_adjust_pct_by_province", "dataset",
 )
 #: Figures of the plan, taken from `Plan.summary` under the same names.
@@ -115,6 +115,7 @@ LABELS_EN: dict[str, str] = {
     "max_km": "max km per move",
     "cross_province": "cross-province moves",
     "cross_province_into": "cross-province: only into",
+    "provinces": "provinces planned (empty: all)",
     "protect_years": "protect within … years of retirement",
     "plan_date": "plan date",
     "quota_adjust_pct": "quota adjustment (%)",
@@ -308,6 +309,7 @@ def _settings(scenario: Scenario, dataset: str) -> dict:
         "max_km": float(scenario.max_km),
         "cross_province": bool(scenario.cross_province),
         "cross_province_into": "; ".join(scenario.cross_province_into),
+        "provinces": "; ".join(scenario.provinces),
         "protect_years": float(scenario.protect_years),
         "plan_date": scenario.plan_date.isoformat(),
         "quota_adjust_pct": float(scenario.quota_adjust_pct),
@@ -538,6 +540,7 @@ TERMINAL_LABELS: dict[str, str] = {
     "max_km": "Tối đa km / max km",
     "cross_province": "Liên tỉnh / cross-province",
     "cross_province_into": "Chỉ vào tỉnh / only into",
+    "provinces": "Tỉnh lập kế hoạch / provinces",
     "protect_years": "Bảo vệ (năm) / protect years",
     "plan_date": "Ngày kế hoạch / plan date",
     "quota_adjust_pct": "Điều chỉnh biên chế % / quota %",

@@ -276,6 +276,7 @@ SCENARIO_LABELS_VI: dict[str, str] = {
     "max_km": "Khoảng cách điều động tối đa (km)",
     "cross_province": "Cho phép điều động liên tỉnh",
     "cross_province_into": "Chỉ cho phép nhận liên tỉnh vào các tỉnh",
+    "provinces": "Các tỉnh lập kế hoạch (trống: cả nước)",
     "effective_date": "Ngày hiệu lực của quyết định",
     "allow_home_province": "Cho phép cử cán bộ về tỉnh quê",
     "max_departures_per_unit": "Số người đi tối đa của một đơn vị",

@@ -81,7 +81,7 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
     """
     import time
 
-    from models.scenario import apply_quota_adjustment
+    from models.scenario import apply_quota_adjustment, restrict_to_provinces
     from optimizer.check import check_plan
     from optimizer.eligibility import build_eligibility
     from optimizer.reassignment import solve_flows
@@ -89,7 +89,7 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
     say = progress or (lambda stage: None)
     timings = {}
-    ds = apply_quota_adjustment(ds, scenario)
+    ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
     t = time.perf_counter()
     say("eligibility")

@@ -111,3 +111,18 @@ def test_same_input_same_plan():
     a, b = solve(ds, Scenario()), solve(ds, Scenario())
     assert a.transfers.equals(b.transfers) and a.units_after.equals(b.units_after)
     assert len(a.transfers) == 9
+
+
+def test_a_plan_for_some_provinces_only():
+    units = [("A", "01", 20.0, 105.0), ("B", "01", 20.05, 105.0), ("C", "02", 20.0, 105.05),
+             ("D", "02", 20.05, 105.05)]
+    staff = [("a1", "A", "P", "1985-01-01", "M"), ("c1", "C", "P", "1985-01-01", "F")]
+    quotas = [("A", "P", 0), ("B", "P", 1), ("C", "P", 0), ("D", "P", 1)]
+    ds = make_ds(units, staff, quotas)
+    plan = solve(ds, Scenario(provinces=["02"]))
+    assert plan.transfers["staff_id"].tolist() == ["c1"]
+    assert set(plan.units_after["province_code"]) == {"02"} and plan.units_after["staff_after"].sum() == 1
+    assert plan.summary["shortage_before"] == 1 and plan.summary["scenario"]["provinces"] == ["02"]
+    from models.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match="99"):
+        solve(ds, Scenario(provinces=["99"]))
