@@ -581,3 +581,14 @@ def test_real_command_wrong_usage_exit_2(tiny, tmp_path):
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     assert not (tmp_path / "plan").exists()
+
+
+def test_solve_for_one_province(tiny, tmp_path):
+    out = tmp_path / "plan01"
+    code, text = run("solve", tiny, "--out", out, "--province", "01", "--no-report")
+    assert code == 0, text
+    assert {r["from_province"] for r in read_csv(out / "transfers.csv")} == {"01"}
+    assert {r["province_code"] for r in read_csv(out / "units_after.csv")} == {"01"}
+    assert len(read_csv(out / "transfers.csv")) == 3          # all three moves of the tiny plan are in 01
+    code, text = run("solve", tiny, "--out", tmp_path / "plan99", "--province", "99")
+    assert code == 1 and "99" in text and "Traceback" not in text
