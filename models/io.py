@@ -14,7 +14,6 @@ paragraph, on one line; the whole text is kept in `Dataset.meta["about"]`), or `
 """
 from __future__ import annotations
 
-import datetime as dt
 import io as _io
 import math
 import os
@@ -27,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from models import xlsx
 from models.dataset import TABLE_NAMES, Dataset
 from models.tables import TABLES, columns, normalise_text
 from models.validation import ROW_COLUMN, DatasetError, Problem, validate_tables
@@ -189,28 +189,34 @@ def _read_folder(folder: Path):
     return frames, problems, lambda t: f"{t}.csv in {folder}", _first_paragraph(about), about
 
 
-def _cell_text(value: Any) -> str:
-    """An Excel cell as the text a planner sees (dates as YYYY-MM-DD, 3.0 as 3)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
+_cell_text = xlsx.cell_text   # an Excel cell as the text a planner sees (dates as YYYY-MM-DD, 3.0 as 3)
 
 
-def _read_workbook(path: Path):
+def _about_sheet(names: Sequence[str]) -> str | None:
+    return next((s for s in names if s.strip().casefold() == "about"), None)
+
+
+def _sheets_to_read(names: list[str]) -> list[str]:
+    """The sheets a dataset reads: those named like a table, and `about`."""
+    about = _about_sheet(names)
+    return list(_match(names)[0].values()) + ([about] if about is not None else [])
+
+
+def _workbook_rows(path: Path) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """Sheet names, and the rows of text (from row 1) of the sheets `_sheets_to_read` picks.
+
+    The standard-library reader of `models.xlsx` first (seconds on a national workbook);
+    anything it does not understand — an unusual or damaged file — is read by openpyxl
+    (read-only, cached values), which also words the error for a file that is no workbook.
+    Both give the same rows: `tests/test_xlsx_reader.py` holds them to it.
+    """
+    try:
+        return xlsx.read_sheets(path, _sheets_to_read)
+    except xlsx.Unsupported:
+        return _workbook_rows_openpyxl(path)
+
+
+def _workbook_rows_openpyxl(path: Path) -> tuple[list[str], dict[str, list[list[str]]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -219,26 +225,42 @@ def _read_workbook(path: Path):
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise _fail(path, f"cannot be read as an .xlsx workbook ({type(e).__name__}: {e})") from None
     try:
-        found, problems = _match(book.sheetnames)
-        frames: dict[str, pd.DataFrame | None] = {}
-        for table, sheet_name in found.items():
-            sheet = book[sheet_name]
-            sheet.reset_dimensions()   # do not trust the stored size of the sheet
-            rows = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-            if not rows or not any(c.strip() for c in rows[0]):
-                frames[table] = None
-                problems.append(Problem(table, 1, None, None,
-                                        f"sheet {sheet_name!r}: the header row (row 1) is empty"))
-                continue
-            frames[table] = _text_frame(rows[0], rows[1:])
-        about = ""
-        sheet = next((book[s] for s in book.sheetnames if s.strip().casefold() == "about"), None)
-        if sheet is not None:
-            first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
-            about = normalise_text(_cell_text(first[0] if first else None))
+        names = book.sheetnames
+        about = _about_sheet(names)
+        rows = {}
+        for name in _sheets_to_read(names):
+            sheet = book[name]
+            if name == about:   # only its first cell is used
+                first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
+                rows[name] = [[_cell_text(first[0] if first else None)]]
+            else:
+                sheet.reset_dimensions()   # do not trust the stored size of the sheet
+                rows[name] = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    others = [s for s in book.sheetnames if s not in found.values() and s.strip().casefold() != "about"]
+    return names, rows
+
+
+def _read_workbook(path: Path):
+    names, sheets = _workbook_rows(path)
+    found, problems = _match(names)
+    frames: dict[str, pd.DataFrame | None] = {}
+    for table, sheet_name in found.items():
+        rows = sheets.pop(sheet_name)
+        if not rows or not any(c.strip() for c in rows[0]):
+            frames[table] = None
+            problems.append(Problem(table, 1, None, None,
+                                    f"sheet {sheet_name!r}: the header row (row 1) is empty"))
+            continue
+        with xlsx.no_gc():   # a million cells of text: nothing for the collector to find
+            frames[table] = _text_frame(rows[0], rows[1:])
+        del rows
+    about = ""
+    about_sheet = _about_sheet(names)
+    if about_sheet is not None:
+        rows = sheets[about_sheet]
+        about = normalise_text(rows[0][0] if rows and rows[0] else "")
+    others = [s for s in names if s not in found.values() and s.strip().casefold() != "about"]
     if others and any(t not in found for t in TABLE_NAMES[:5]):
         problems.append(Problem(_WHOLE, None, None, None,
                                 "sheets not used (not a table name): " + ", ".join(others)))
