@@ -14,11 +14,9 @@ class Plan:
     units_after: pd.DataFrame          # one row per (unit, position) with staff or quota
     summary: dict                      # JSON-ready figures (DESIGN.md lists the keys)
     postings: pd.DataFrame | None = None       # officer postings, when the dataset has officers
-    explanations: pd.DataFrame | None = None   # officers: each province's best alternative
+    explanations: pd.DataFrame | None = None   # officers: one row per (province, need), covered or not
     note: str = ""                     # the dataset's label (SYNTHETIC ...), repeated in every output
 
-
-STAGES = ("eligibility", "model", "selection", "audit", "officers")
 
 #: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.export writes them.
 UNITS_AFTER_COLUMNS: tuple[str, ...] = (
@@ -41,8 +39,6 @@ class PlanAuditError(RuntimeError):
 
 def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
     """One row per (unit, position) with staff or quota, before and after the plan."""
-    import numpy as np
-
     p = elig.pairs
     key = ["unit_code", "position_code"]
     dep = transfers.groupby(["from_unit", "position_code"]).size().rename("departures")
@@ -63,7 +59,6 @@ def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
     out["province_name"] = out["province_code"].map(ds.provinces.set_index("province_code")["name"])
     out["position_name"] = out["position_code"].map(ds.positions.set_index("position_code")["name"])
     out = out.sort_values(key, kind="stable").reset_index(drop=True)
-    assert np.all(out["staff_after"] >= 0)
     return out[list(UNITS_AFTER_COLUMNS)]
 
 
@@ -76,7 +71,8 @@ def _scenario_dict(scenario) -> dict:
 def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
     """The whole pipeline: eligibility → flows → persons → audit → officers.
 
-    ``progress`` (optional) is called with the name of each stage as it starts.
+    ``progress`` (optional) is called with the name of each stage as it starts:
+    eligibility, model, selection, audit, officers.
     Raises PlanAuditError if the independent checker finds a violation (never expected).
     """
     import time
