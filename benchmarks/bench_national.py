@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from models.io import default_dataset_path, read_dataset  # noqa: E402
 from models.scenario import Scenario  # noqa: E402
-from optimizer.eligibility import build_eligibility  # noqa: E402
-from optimizer.reassignment import solve_flows  # noqa: E402
+from optimizer.reassign.eligibility import build_eligibility  # noqa: E402
+from optimizer.reassign.network import solve_flows  # noqa: E402
 
 
 def greedy(elig, ds) -> dict:
@@ -110,10 +110,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args(argv)
 
-    from optimizer.check import check_plan
-    from optimizer.export import write_plan
+    from optimizer.reassign.audit import check_plan
+    from optimizer.output.tables import write_plan
     from optimizer.plan import Plan, make_summary, units_after_table
-    from optimizer.selection import choose_persons
+    from optimizer.reassign.selection import choose_persons
 
     t = time.perf_counter()
     ds = read_dataset(Path(args.dataset) if args.dataset else default_dataset_path())

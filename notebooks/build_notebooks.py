@@ -9,7 +9,7 @@ bytes. tests/test_notebooks.py checks that the committed notebooks are what this
 writes, and runs each of them from a fresh kernel.
 
 The notebooks use the public API only (models.io, models.scenario, optimizer.plan,
-optimizer.eligibility, optimizer.compare, optimizer.officers, optimizer.export's labels).
+optimizer.reassign.eligibility, optimizer.compare, optimizer.officers, optimizer.output.tables's labels).
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ import numpy as np
 import pandas as pd
 
 from models.scenario import Scenario
-from optimizer.eligibility import build_eligibility
+from optimizer.reassign.eligibility import build_eligibility
 
 pd.set_option("display.max_colwidth", 60)
 elig = build_eligibility(ds, Scenario())

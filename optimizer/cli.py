@@ -192,7 +192,7 @@ def solve(
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
     import time
 
-    from optimizer.export import write_plan
+    from optimizer.output.tables import write_plan
     from optimizer.plan import PlanAuditError, solve as solve_plan
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
@@ -220,7 +220,7 @@ def solve(
         status.update("writing the files…")
         written = write_plan(plan, out)
         if report:
-            from optimizer.report import write_report
+            from optimizer.output.report import write_report
             written.append(write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces))
     s = plan.summary
     filled = s["shortage_before"] - s["shortage_after"]

@@ -28,7 +28,7 @@ code of `quota_adjust_pct_by_province` that the dataset lacks is found by the wo
 calling process, with the scenario's name in the message; other failures raise
 `ComparisonError` naming the scenario. The remaining scenarios are then cancelled.
 
-The files of `write_comparison` are written by `optimizer.export.write_csv_table` and
+The files of `write_comparison` are written by `optimizer.output.tables.write_csv_table` and
 `write_workbook` (same number formatting, same formula-injection guard, byte-deterministic
 workbook) with export's Vietnamese labels; the columns it does not label are labelled here
 (`LABELS_VI`).
@@ -88,8 +88,8 @@ _FLOAT_COLUMNS = ("max_km", "protect_years", "quota_adjust_pct", "fill_rate", "t
 
 
 def _labels_vi() -> dict[str, str]:
-    from optimizer.export import LABELS_VI as PLAN_LABELS_VI
-    from optimizer.export import SCENARIO_LABELS_VI, SUMMARY_LABELS_VI
+    from optimizer.output.tables import LABELS_VI as PLAN_LABELS_VI
+    from optimizer.output.tables import SCENARIO_LABELS_VI, SUMMARY_LABELS_VI
 
     own = {
         "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
@@ -464,7 +464,7 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
     column widths; sheet "Ghi chú" with the data note (`note`, else the table's own) and what
     each column means. The same table gives the same bytes.
     """
-    from optimizer.export import write_csv_table
+    from optimizer.output.tables import write_csv_table
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -477,8 +477,8 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
 def _write_xlsx(frame: pd.DataFrame, path: Path, note: str) -> Path:
     import datetime as dt
 
-    from optimizer.export import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
-    from optimizer.export import METHOD_VI, STATUS_VI, Sheet, TextSheet, write_workbook
+    from optimizer.output.tables import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
+    from optimizer.output.tables import METHOD_VI, STATUS_VI, Sheet, TextSheet, write_workbook
 
     dates = sorted(d for d in frame["plan_date"].astype(str) if d)
     try:

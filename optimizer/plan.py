@@ -18,7 +18,7 @@ class Plan:
     note: str = ""                     # the dataset's label (SYNTHETIC ...), repeated in every output
 
 
-#: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.export writes them.
+#: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.output.tables writes them.
 UNITS_AFTER_COLUMNS: tuple[str, ...] = (
     "unit_code", "unit_name", "province_code", "province_name", "position_code",
     "position_name", "priority", "staff_before", "quota", "staff_after",
@@ -78,10 +78,10 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
     import time
 
     from models.scenario import apply_quota_adjustment, restrict_to_provinces
-    from optimizer.check import check_plan
-    from optimizer.eligibility import build_eligibility
-    from optimizer.reassignment import solve_flows
-    from optimizer.selection import choose_persons
+    from optimizer.reassign.audit import check_plan
+    from optimizer.reassign.eligibility import build_eligibility
+    from optimizer.reassign.network import solve_flows
+    from optimizer.reassign.selection import choose_persons
 
     say = progress or (lambda stage: None)
     timings = {}
@@ -140,7 +140,7 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
 
 def make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info) -> dict:
-    from optimizer.check import RULE_NAMES
+    from optimizer.reassign.audit import RULE_NAMES
 
     def r(x, nd=3):
         return None if x is None or x != x else round(float(x), nd)

@@ -7,7 +7,7 @@ import pytest
 
 from builders import KM_PER_DEG, make_ds
 from models.scenario import Scenario
-from optimizer.check import RULE_NAMES, check_plan
+from optimizer.reassign.audit import RULE_NAMES, check_plan
 from optimizer.plan import solve
 
 A, B, C = ("A", "01", 20.0, 105.0), ("B", "01", 20.0 + 10 / KM_PER_DEG, 105.0), ("C", "02", 20.0, 105.1)
@@ -85,7 +85,7 @@ def test_road_distance_override_is_audited():
 
 def test_cross_province_allowed_with_ministry_authority():
     ds = base_ds()
-    from optimizer.check import _chord_km
+    from optimizer.reassign.audit import _chord_km
     km = round(float(_chord_km(A[2], A[3], C[2], C[3])), 3)
     row = transfer("s1", "A", "C", km=km, authority="Bộ trưởng Bộ Nội vụ")
     assert rules(ds, [row], Scenario(cross_province=True)) == []
@@ -95,7 +95,7 @@ def test_cross_province_allowed_with_ministry_authority():
 
 def test_cross_province_into_limits_which_borders_open():
     ds = base_ds()
-    from optimizer.check import _chord_km
+    from optimizer.reassign.audit import _chord_km
     km = round(float(_chord_km(A[2], A[3], C[2], C[3])), 3)
     row = transfer("s1", "A", "C", km=km, authority="Bộ trưởng Bộ Nội vụ")
     assert rules(ds, [row], Scenario(cross_province=True, cross_province_into=["02"])) == []

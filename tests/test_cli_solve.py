@@ -300,7 +300,7 @@ def test_the_workbook_holds_no_wall_clock_timings(default_run):
     out, _ = default_run
     with zipfile.ZipFile(out / "plan.xlsx") as z:
         text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
-    from optimizer.export import SUMMARY_LABELS_VI
+    from optimizer.output.tables import SUMMARY_LABELS_VI
     for key in TIMING_KEYS:
         assert SUMMARY_LABELS_VI[key] not in text, key
 

@@ -4,7 +4,7 @@ import pytest
 
 from builders import KM_PER_DEG, make_ds
 from models.scenario import Scenario
-from optimizer.eligibility import build_eligibility, haversine_km, protect_cutoff
+from optimizer.reassign.eligibility import build_eligibility, haversine_km, protect_cutoff
 
 YOUNG = "1990-01-01"
 

@@ -1,4 +1,4 @@
-"""optimizer.export: files, columns, Vietnamese workbook, injection safety, determinism.
+"""optimizer.output.tables: files, columns, Vietnamese workbook, injection safety, determinism.
 
 The plan below is made by hand: three communes of one province, two positions,
 five moves whose names try every formula prefix.
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer import export
-from optimizer.export import LABELS_VI, neutralise, write_plan
+from optimizer.output import tables as export
+from optimizer.output.tables import LABELS_VI, neutralise, write_plan
 from optimizer.plan import Plan
 
 NOTE = "SYNTHETIC roster — dữ liệu giả lập để kiểm thử"
@@ -634,7 +634,7 @@ def test_write_plan_accepts_str_path(tmp_path):
 # --------------------------------------------------------------------------- the public writers
 
 def test_write_csv_table_and_workbook_for_any_table(tmp_path):
-    from optimizer.export import Sheet, TextSheet, write_csv_table, write_workbook
+    from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
     df = pd.DataFrame({"unit_code": ["00001", "=2"], "score": [2.5, 1.0], "km": [1.0, 2.25],
                        "ok": [True, False], "status": ["optimal", "feasible"]})
     path = write_csv_table(df, tmp_path / "t.csv", decimals={"score": None, "ok": 0})
@@ -666,7 +666,8 @@ def test_write_csv_table_and_workbook_for_any_table(tmp_path):
 
 
 def test_column_lists_have_one_definition():
-    from optimizer import officers, plan, selection
+    from optimizer import officers, plan
+    from optimizer.reassign import selection
     assert export.TRANSFER_COLUMNS == tuple(selection.TRANSFER_COLUMNS)
     assert export.UNITS_AFTER_COLUMNS == plan.UNITS_AFTER_COLUMNS
     assert export.POSTINGS_COLUMNS + ("priority",) == officers.POSTINGS_COLUMNS

@@ -11,7 +11,7 @@ from scipy.optimize import linprog
 from builders import make_ds
 from models.retirement import retirement_date
 from models.scenario import Scenario
-from optimizer.check import check_plan
+from optimizer.reassign.audit import check_plan
 from optimizer.plan import solve
 
 

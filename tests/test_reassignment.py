@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from builders import KM_PER_DEG, make_ds
 from models.scenario import Scenario
-from optimizer.eligibility import build_eligibility
-from optimizer.reassignment import solve_flows
+from optimizer.reassign.eligibility import build_eligibility
+from optimizer.reassign.network import solve_flows
 
 
 def line_ds(supply_at, demand_at, priority=1):
@@ -81,7 +81,7 @@ def test_a_binding_time_limit_reports_what_was_reached():
     staff = [(f"s{i}", f"U{i % 40}", f"P{i % 7}", "1985-01-01", "M") for i in range(400)]
     quotas = [(f"U{i}", f"P{p}", 2 if i >= 40 else 0) for i in range(81) for p in range(7)]
     e = build_eligibility(make_ds(units, staff, quotas), Scenario())
-    from optimizer.reassignment import solve_mip
+    from optimizer.reassign.network import solve_mip
     res = solve_mip(e, 1e-4, max_departures_per_unit=6)
     assert res.status in ("optimal", "feasible")
     if res.status == "feasible":       # the limit bound: the plan found, its bound and gap are reported

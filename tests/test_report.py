@@ -1,4 +1,4 @@
-"""optimizer.report: a self-contained Vietnamese HTML report that a real browser renders.
+"""optimizer.output.report: a self-contained Vietnamese HTML report that a real browser renders.
 
 The plan is made by hand: two provinces, four communes, two positions, three moves.
 The browser test runs only where /usr/bin/chromium (Debian's package) is installed.
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from optimizer.plan import Plan
-from optimizer.report import is_synthetic_note, write_report
+from optimizer.output.report import is_synthetic_note, write_report
 
 SYNTHETIC = "SYNTHETIC roster and quotas (calibrated estimate) on the real 2025 map"
 REAL = "Số liệu biên chế năm 2025 do Sở Nội vụ cung cấp"

@@ -4,7 +4,7 @@ import pytest
 from builders import KM_PER_DEG, make_ds
 from models.scenario import Scenario
 from optimizer.plan import solve
-from optimizer.selection import TRANSFER_COLUMNS
+from optimizer.reassign.selection import TRANSFER_COLUMNS
 
 NORTH = 20.0 + 20 / KM_PER_DEG   # the destination, 20 km north of A
 

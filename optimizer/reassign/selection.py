@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from models.dataset import Dataset
-from optimizer.eligibility import Eligibility, distance_lookup
+from optimizer.reassign.eligibility import Eligibility, distance_lookup
 
 PENALTY_YEARS = 40
 
-#: The columns of the transfers ("6 rõ"), in order (DESIGN.md); optimizer.export writes them.
+#: The columns of the transfers ("6 rõ"), in order (DESIGN.md); optimizer.output.tables writes them.
 TRANSFER_COLUMNS = [
     "transfer_no", "staff_id", "full_name", "position_code", "position_name",
     "from_unit", "from_unit_name", "from_province", "from_province_name",

@@ -53,7 +53,7 @@ import pandas as pd
 
 from optimizer.officers import POSTINGS_COLUMNS as _OFFICERS_POSTINGS_COLUMNS
 from optimizer.plan import UNITS_AFTER_COLUMNS as _PLAN_UNITS_AFTER_COLUMNS
-from optimizer.selection import TRANSFER_COLUMNS as _SELECTION_TRANSFER_COLUMNS
+from optimizer.reassign.selection import TRANSFER_COLUMNS as _SELECTION_TRANSFER_COLUMNS
 
 __all__ = [
     "write_plan", "write_csv_table", "write_workbook", "Sheet", "TextSheet", "STYLES",

@@ -1,7 +1,7 @@
 """The reassignment model: integer flows of staff over eligible arcs, solved exactly.
 
 Variables are flows ``x[a]`` on the eligible arcs a = (u → v, p) of
-`optimizer.eligibility` — never one variable per person and destination.
+`optimizer.reassign.eligibility` — never one variable per person and destination.
 
 Objective (CONTRACT.md §2), lexicographic:
   1. minimise Σ priority(p) · shortage_after(v, p)  (weighted unfilled shortage);
@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from optimizer.eligibility import Eligibility
+from optimizer.reassign.eligibility import Eligibility
 
 METHODS = ("auto", "min_cost_flow", "mip")
 

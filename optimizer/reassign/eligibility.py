@@ -27,18 +27,8 @@ import numpy as np
 import pandas as pd
 
 from models.dataset import Dataset
+from models.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
 from models.retirement import retirement_dates
-
-EARTH_RADIUS_KM = 6371.0
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km between arrays of coordinates (degrees)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
-    a = (np.sin((lat2 - lat1) / 2.0) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2)
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
 
 def protect_cutoff(plan_date, protect_years: float) -> pd.Timestamp:
     """The last retirement date that still protects a person from being moved.

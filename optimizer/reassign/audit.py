@@ -42,7 +42,7 @@ class _Ctx:
 def _chord_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Great-circle distance from the chord between unit vectors (R = 6371.0 km).
 
-    Written independently of optimizer.eligibility (which uses the haversine form); the two
+    Written independently of optimizer.reassign.eligibility (which uses the haversine form); the two
     agree to well under a millimetre.
     """
     def xyz(lat, lon):

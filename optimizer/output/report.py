@@ -35,7 +35,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from optimizer.export import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, scenario_settings
+from optimizer.output.tables import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, scenario_settings
 
 __all__ = ["write_report", "is_synthetic_note", "REPORT_TITLE"]
 

@@ -824,13 +824,13 @@ def _posting_reason(pname: str, score: float, k: int, total: int, alt: str, loss
 def write_postings(postings: Postings, out_dir: str | Path, note: str = "") -> list[Path]:
     """Write `postings.csv` and `postings.xlsx` into `out_dir` (created if needed).
 
-    Both by the writers of `optimizer.export`: the CSV is UTF-8 with a BOM; the workbook has
+    Both by the writers of `optimizer.output.tables`: the CSV is UTF-8 with a BOM; the workbook has
     the sheet "Phân công cán bộ" (Vietnamese labels `COLUMN_LABELS`, frozen header, filter,
     codes as text), "Chưa phân công" when officers are left unposted, and "Ghi chú" (the
     dataset note, the status, the rules). Text cells that a spreadsheet would run as a formula
     get a leading apostrophe. Scores keep their decimals (`_DECIMALS`). Byte-deterministic:
     same postings, same bytes (document dates and zip times are 2026-01-01)."""
-    from optimizer.export import Sheet, TextSheet, write_csv_table, write_workbook
+    from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
