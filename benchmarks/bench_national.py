@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from optimizer.reassign.audit import check_plan
-    from optimizer.output.tables import write_plan
+    from optimizer.output.plan_files import write_plan
     from optimizer.plan import Plan, make_summary, units_after_table
     from optimizer.reassign.selection import choose_persons
 

@@ -192,7 +192,7 @@ def solve(
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
     import time
 
-    from optimizer.output.tables import write_plan
+    from optimizer.output.plan_files import write_plan
     from optimizer.plan import PlanAuditError, solve as solve_plan
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,

@@ -20,8 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.output import tables as export
-from optimizer.output.tables import LABELS_VI, neutralise, write_plan
+from optimizer.output import plan_files as export
+from optimizer.output import vocabulary
+from models import tabular
+from optimizer.output.plan_files import write_plan
+from optimizer.output.tables import LABELS_VI, neutralise
 from optimizer.plan import Plan
 
 NOTE = "SYNTHETIC roster — dữ liệu giả lập để kiểm thử"
@@ -333,7 +336,7 @@ def test_labels_vi_has_the_planners_words():
                 "surplus_after": "Còn thừa"}
     assert {k: LABELS_VI[k] for k in expected} == expected
     for column in TRANSFER_COLUMNS + UNITS_AFTER_COLUMNS + POSTINGS_COLUMNS:
-        assert column in LABELS_VI and column in export.DESCRIPTIONS_VI
+        assert column in LABELS_VI and column in vocabulary.DESCRIPTIONS_VI
 
 
 def test_xlsx_headers_are_vietnamese_labels(book, tmp_path):
@@ -471,7 +474,7 @@ def test_xlsx_notes_sheet(book):
     assert ws["A1"].value == NOTE and ws["A1"].font.b
     rows = sheet_rows(ws)
     described = {(r[0], r[2]): r[3] for r in rows if r[0] in SHEETS}
-    assert described[("Điều động", "km")] == export.DESCRIPTIONS_VI["km"]
+    assert described[("Điều động", "km")] == vocabulary.DESCRIPTIONS_VI["km"]
     assert ("Đơn vị sau điều động", "shortage_after") in described
     assert ("Cán bộ hỗ trợ", "score") in described
 
@@ -509,7 +512,7 @@ def test_xlsx_has_no_clock_times(written):
 
 def test_large_plan_chunks_are_seamless(tmp_path, monkeypatch):
     """Rows are formatted in chunks: row numbers and values must run on across chunks."""
-    monkeypatch.setattr(export, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tabular, "CHUNK_ROWS", 4)
     ua = pd.concat([make_units_after()] * 3, ignore_index=True)
     ua["unit_code"] = [f"{i:05d}" for i in range(len(ua))]
     write_plan(make_plan(units_after=ua), tmp_path)
@@ -642,7 +645,7 @@ def test_write_csv_table_and_workbook_for_any_table(tmp_path):
     assert read_csv_rows(path) == [["unit_code", "score", "km", "ok", "status"],
                                    ["00001", "2.5", "1.000", "1", "optimal"],
                                    ["'=2", "1", "2.250", "0", "feasible"]]
-    sheets = [Sheet("Bảng", df, {"unit_code": "Mã đơn vị"}, {"status": export.STATUS_VI}),
+    sheets = [Sheet("Bảng", df, {"unit_code": "Mã đơn vị"}, {"status": vocabulary.STATUS_VI}),
               TextSheet("Ghi chú", [[("Tiêu đề", "bold"), 3.5], [], ["-x"]], (20, 40))]
     a = write_workbook(tmp_path / "a.xlsx", sheets, date=dt.date(2025, 7, 1), title="t")
     b = write_workbook(tmp_path / "b.xlsx", sheets, date=dt.date(2025, 7, 1), title="t")

@@ -35,7 +35,8 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from optimizer.output.tables import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, scenario_settings
+from optimizer.output.plan_files import scenario_settings
+from optimizer.output.vocabulary import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI
 
 __all__ = ["write_report", "is_synthetic_note", "REPORT_TITLE"]
 

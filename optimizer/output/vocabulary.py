@@ -1,0 +1,208 @@
+"""The Vietnamese words of every output: column labels, descriptions, sheet names, statuses.
+
+One vocabulary for the plan, the postings, the comparison and the reports, so the same
+column is called the same everywhere. Machine values (CSV headers, JSON keys) stay English;
+what a planner reads in a workbook or a report comes from here.
+"""
+from __future__ import annotations
+
+SHEET_NAMES: dict[str, str] = {
+    "summary": "Tóm tắt",
+    "transfers": "Điều động",
+    "units_after": "Đơn vị sau điều động",
+    "short": "Còn thiếu",
+    "postings": "Cán bộ hỗ trợ",
+    "notes": "Ghi chú",
+}
+
+LABELS_VI: dict[str, str] = {
+    # transfers
+    "transfer_no": "Số thứ tự",
+    "staff_id": "Mã công chức",
+    "full_name": "Họ và tên",
+    "position_code": "Mã vị trí việc làm",
+    "position_name": "Vị trí việc làm",
+    "from_unit": "Mã đơn vị đi",
+    "from_unit_name": "Từ đơn vị",
+    "from_province": "Mã tỉnh đi",
+    "from_province_name": "Từ tỉnh/thành phố",
+    "to_unit": "Mã đơn vị đến",
+    "to_unit_name": "Đến đơn vị",
+    "to_province": "Mã tỉnh đến",
+    "to_province_name": "Đến tỉnh/thành phố",
+    "km": "Khoảng cách (km)",
+    "distance_source": "Cách tính khoảng cách",
+    "effective_date": "Ngày hiệu lực",
+    "authority": "Thẩm quyền quyết định",
+    "authority_level": "Cấp thẩm quyền",
+    "years_to_retirement": "Số năm đến tuổi nghỉ hưu",
+    "reason": "Lý do",
+    # units_after
+    "unit_code": "Mã đơn vị",
+    "unit_name": "Tên đơn vị",
+    "province_code": "Mã tỉnh/thành phố",
+    "province_name": "Tỉnh/thành phố",
+    "priority": "Mức ưu tiên",
+    "staff_before": "Số hiện có",
+    "quota": "Biên chế giao",
+    "staff_after": "Sau điều động",
+    "shortage_before": "Thiếu trước điều động",
+    "surplus_before": "Thừa trước điều động",
+    "shortage_after": "Còn thiếu",
+    "surplus_after": "Còn thừa",
+    "arrivals": "Số người đến",
+    "departures": "Số người đi",
+    "weighted_shortage_after": "Còn thiếu × mức ưu tiên",
+    # postings
+    "officer_id": "Mã cán bộ",
+    "score": "Điểm phù hợp",
+    "covered": "Lĩnh vực đáp ứng",
+    "uncovered": "Lĩnh vực chưa đáp ứng",
+    "home_province_code": "Mã tỉnh quê quán",
+    "seniority": "Thâm niên (năm)",
+    "alternative_officer_id": "Cán bộ thay thế tốt nhất",
+    "alternative_loss": "Điểm mất đi nếu thay thế",
+    "home_unit_code": "Mã đơn vị quê quán",
+}
+
+DESCRIPTIONS_VI: dict[str, str] = {
+    "transfer_no": "Số thứ tự của quyết định điều động trong kế hoạch (1, 2, …).",
+    "staff_id": "Mã định danh của công chức (văn bản, giữ nguyên số 0 ở đầu).",
+    "full_name": "Họ và tên như trong danh sách công chức.",
+    "position_code": "Mã vị trí việc làm; người được điều động giữ nguyên vị trí việc làm.",
+    "position_name": "Tên vị trí việc làm.",
+    "from_unit": "Mã xã/phường/đặc khu nơi công chức đang công tác.",
+    "from_unit_name": "Tên đơn vị nơi công chức đang công tác.",
+    "from_province": "Mã tỉnh/thành phố của đơn vị đi.",
+    "from_province_name": "Tên tỉnh/thành phố của đơn vị đi.",
+    "to_unit": "Mã xã/phường/đặc khu nơi công chức được điều động đến.",
+    "to_unit_name": "Tên đơn vị nơi công chức được điều động đến.",
+    "to_province": "Mã tỉnh/thành phố của đơn vị đến.",
+    "to_province_name": "Tên tỉnh/thành phố của đơn vị đến.",
+    "km": "Khoảng cách giữa hai đơn vị (km, chính xác đến mét): đường bộ nếu bảng distances có, nếu không là đường chim bay.",
+    "distance_source": "Đường bộ (bảng khoảng cách của bộ dữ liệu) hoặc đường chim bay "
+                       "(theo tọa độ, bán kính Trái Đất 6.371 km).",
+    "effective_date": "Ngày quyết định điều động có hiệu lực (ngày lập kế hoạch).",
+    "authority": "Người có thẩm quyền ký quyết định điều động.",
+    "authority_level": "Cấp tỉnh (trong một tỉnh) hoặc cấp bộ (liên tỉnh).",
+    "years_to_retirement": "Số năm còn lại đến tuổi nghỉ hưu theo lộ trình của "
+                           "Bộ luật Lao động 2019.",
+    "reason": "Lý do điều động, một dòng.",
+    "unit_code": "Mã xã/phường/đặc khu (văn bản, giữ nguyên số 0 ở đầu).",
+    "unit_name": "Tên xã/phường/đặc khu.",
+    "province_code": "Mã tỉnh/thành phố.",
+    "province_name": "Tên tỉnh/thành phố.",
+    "priority": "Mức ưu tiên của vị trí việc làm (số càng lớn càng ưu tiên lấp đầy).",
+    "staff_before": "Số công chức hiện có của vị trí việc làm tại đơn vị, trước điều động.",
+    "quota": "Số biên chế được giao cho vị trí việc làm tại đơn vị.",
+    "staff_after": "Số công chức sau khi thực hiện kế hoạch điều động.",
+    "shortage_before": "Số biên chế còn thiếu trước điều động (biên chế giao − hiện có, "
+                       "nếu dương).",
+    "surplus_before": "Số công chức dôi dư trước điều động (hiện có − biên chế giao, "
+                      "nếu dương).",
+    "shortage_after": "Số biên chế vẫn còn thiếu sau điều động.",
+    "surplus_after": "Số công chức vẫn còn dôi dư sau điều động.",
+    "arrivals": "Số công chức được điều động đến.",
+    "departures": "Số công chức được điều động đi.",
+    "weighted_shortage_after": "Còn thiếu nhân với mức ưu tiên: thứ tự cần quan tâm trước.",
+    "officer_id": "Mã cán bộ hỗ trợ (văn bản).",
+    "score": "Điểm phù hợp: tổng trọng số nhu cầu của tỉnh ở các lĩnh vực chuyên môn "
+             "của cán bộ.",
+    "covered": "Các lĩnh vực nhu cầu của tỉnh mà cán bộ đáp ứng.",
+    "uncovered": "Các lĩnh vực nhu cầu của tỉnh mà cán bộ chưa đáp ứng.",
+    "home_province_code": "Mã tỉnh quê quán của cán bộ (không phân công về tỉnh quê "
+                          "quán, trừ khi được cho phép).",
+    "seniority": "Thâm niên công tác (năm).",
+    "alternative_officer_id": "Cán bộ có thể thay thế tốt nhất cho tỉnh này.",
+    "alternative_loss": "Tổng điểm phù hợp giảm đi nếu dùng cán bộ thay thế.",
+    "home_unit_code": "Mã đơn vị quê quán.",
+}
+
+#: Where a column means something else in one sheet: (sheet key, column) → meaning.
+SHEET_DESCRIPTIONS_VI: dict[tuple[str, str], str] = {
+    ("postings", "priority"): "Mức ưu tiên của tỉnh khi cử cán bộ (số biên chế còn thiếu sau "
+                              "phương án điều động).",
+    ("postings", "full_name"): "Họ và tên cán bộ hỗ trợ.",
+    ("postings", "reason"): "Lý do phân công, một dòng.",
+    ("postings", "province_code"): "Mã tỉnh/thành phố được cử cán bộ đến.",
+    ("postings", "province_name"): "Tỉnh/thành phố được cử cán bộ đến.",
+}
+
+#: Machine values shown in Vietnamese in the workbook (the CSV files keep the values).
+VALUE_LABELS_VI: dict[str, dict[str, str]] = {
+    "distance_source": {"road": "Đường bộ", "great_circle": "Đường chim bay"},
+    "authority_level": {"province": "Cấp tỉnh", "ministry": "Cấp bộ"},
+}
+
+SUMMARY_LABELS_VI: dict[str, str] = {
+    "status": "Trạng thái lời giải",
+    "method": "Phương pháp giải",
+    "shortage_before": "Số biên chế thiếu trước điều động",
+    "shortage_after": "Số biên chế còn thiếu sau điều động",
+    "weighted_shortage_before": "Thiếu có trọng số (× mức ưu tiên) trước điều động",
+    "weighted_shortage_after": "Thiếu có trọng số (× mức ưu tiên) sau điều động",
+    "surplus_before": "Số công chức dôi dư trước điều động",
+    "surplus_after": "Số công chức còn dôi dư sau điều động",
+    "moves": "Số người được điều động",
+    "total_km": "Tổng quãng đường điều động (km)",
+    "mean_km": "Quãng đường bình quân mỗi người (km)",
+    "ceiling": "Số chỗ thiếu tối đa có thể lấp (trần)",
+    "ceiling_fill_rate": "Tỷ lệ đạt so với trần",
+    "fill_rate": "Tỷ lệ lấp đầy chỗ thiếu",
+    "units_short_before": "Số đơn vị thiếu người trước điều động",
+    "units_short_after": "Số đơn vị còn thiếu người sau điều động",
+    "objective": "Giá trị hàm mục tiêu",
+    "bound": "Cận của hàm mục tiêu",
+    "gap": "Khoảng cách tối ưu (gap)",
+    "solve_seconds": "Thời gian giải (giây)",
+    "timings": "Thời gian từng bước (giây)",
+    "check": "Kiểm tra độc lập",
+    "scenario": "Kịch bản",
+    "dataset": "Bộ dữ liệu",
+    "data_note": "Ghi chú về dữ liệu",
+    "officers": "Cán bộ hỗ trợ",
+    # further keys the pipeline writes
+    "ceiling_weighted": "Trần có trọng số (× mức ưu tiên)",
+    "build_seconds": "Thời gian lập mô hình (giây)",
+    "eligible_arcs": "Số cặp đơn vị – vị trí có thể điều động (cung)",
+    # inside "timings"
+    "read": "Đọc dữ liệu",
+    "eligibility": "Xác định các cặp điều động hợp lệ",
+    "model": "Lập và giải mô hình",
+    "selection": "Chọn người điều động",
+    "audit": "Kiểm tra độc lập",
+    # inside "officers"
+    "total_score": "Tổng điểm phù hợp",
+    "posted": "Số tỉnh được cử cán bộ",
+    "unposted": "Số tỉnh chưa được cử cán bộ",
+    "secondary_rule": "Quy tắc phụ khi cùng tổng điểm",
+}
+
+SCENARIO_LABELS_VI: dict[str, str] = {
+    "name": "Tên kịch bản",
+    "max_km": "Khoảng cách điều động tối đa (km)",
+    "cross_province": "Cho phép điều động liên tỉnh",
+    "cross_province_into": "Chỉ cho phép nhận liên tỉnh vào các tỉnh",
+    "provinces": "Các tỉnh lập kế hoạch (trống: cả nước)",
+    "effective_date": "Ngày hiệu lực của quyết định",
+    "allow_home_province": "Cho phép cử cán bộ về tỉnh quê",
+    "max_departures_per_unit": "Số người đi tối đa của một đơn vị",
+    "max_arrivals_per_unit": "Số người đến tối đa của một đơn vị",
+    "protect_years": "Không điều động người còn dưới … năm đến tuổi nghỉ hưu",
+    "plan_date": "Ngày lập kế hoạch",
+    "time_limit": "Giới hạn thời gian giải (giây)",
+    "dataset": "Bộ dữ liệu",
+    "quota_adjust_pct": "Điều chỉnh biên chế chung (%)",
+    "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
+    "solver": "Bộ giải",
+}
+
+STATUS_VI: dict[str, str] = {
+    "optimal": "Tối ưu",
+    "feasible": "Khả thi (chưa chứng minh tối ưu)",
+    "infeasible": "Không khả thi",
+}
+METHOD_VI: dict[str, str] = {
+    "min_cost_flow": "Luồng chi phí nhỏ nhất",
+    "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
+}
