@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from ortools.graph.python import min_cost_flow
 
 from models.dataset import Dataset
+from models.scenario import Scenario
 from optimizer.reassign.eligibility import Eligibility, distance_lookup
 
 PENALTY_YEARS = 40
@@ -51,10 +53,8 @@ def _fmt_km(x: np.ndarray) -> np.ndarray:
     return np.char.replace(np.char.mod("%.1f", np.asarray(x, dtype=float)), ".", ",")
 
 
-def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario) -> pd.DataFrame:
+def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Named transfers for the given flows (one row per moved person, DESIGN.md columns)."""
-    from ortools.graph.python import min_cost_flow
-
     if flows.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TRANSFER_COLUMNS})
     staff = elig.staff.loc[elig.staff["may_move"]]
@@ -91,7 +91,7 @@ def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario
     return _describe(ds, elig, slots, pick, scenario)
 
 
-def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.DataFrame, scenario) -> pd.DataFrame:
+def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The "6 rõ" columns: person, position, from/to, distance, date, authority, reason."""
     t = pick.merge(slots, on="slot").merge(
         ds.staff[["staff_id", "full_name"]], on="staff_id", how="left")
@@ -104,7 +104,7 @@ def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.Data
         t[f"{side}_province"] = t[col].map(units["province_code"])
         t[f"{side}_province_name"] = t[f"{side}_province"].map(prov_names)
     t["authority"], t["authority_level"] = authority_for(t["from_province"], t["to_province"], prov_names)
-    effective = getattr(scenario, "effective_date", None) or scenario.plan_date
+    effective = scenario.effective_date or scenario.plan_date
     t["effective_date"] = pd.Timestamp(effective).strftime("%Y-%m-%d")
 
     pairs = elig.pairs.set_index(["unit_code", "position_code"])
