@@ -202,6 +202,8 @@ STATUS_VI: dict[str, str] = {
     "feasible": "Khả thi (chưa chứng minh tối ưu)",
     "infeasible": "Không khả thi",
 }
+#: The status in one word (report cards, comparison tables).
+STATUS_SHORT_VI: dict[str, str] = {"optimal": "Tối ưu", "feasible": "Khả thi", "infeasible": "Không khả thi"}
 METHOD_VI: dict[str, str] = {
     "min_cost_flow": "Luồng chi phí nhỏ nhất",
     "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
