@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .common import haversine, nfc
+from models.geo import haversine_km
+
+from .common import nfc
 from .facts import (MOUNTAIN_ALL, MOUNTAIN_AREA_KM2, MOUNTAIN_PART, NOT_MERGED, PACKAGE,
                     PACKAGE_VERSION, POP_ALPHA, POP_MOUNTAIN_FACTOR, POP_TYPE_FACTOR,
                     PROVINCE_AREA_OFFICIAL, PROVINCE_POPULATION, REDUCTION_PCT,
@@ -168,7 +170,7 @@ def estimate_units(bld: Build):
     dmin = np.full(len(u), np.inf)
     for start in range(0, len(u), 500):
         sl = slice(start, start + 500)
-        d = haversine(u.lat.to_numpy()[sl, None], u.lon.to_numpy()[sl, None],
+        d = haversine_km(u.lat.to_numpy()[sl, None], u.lon.to_numpy()[sl, None],
                       wards.lat.to_numpy()[None, :], wards.lon.to_numpy()[None, :])
         dmin[sl] = d.min(axis=1)
     density = u.population / np.maximum(u.area_km2, 0.5)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import haversine, retirement_dates
+from models.geo import haversine_km
+from models.retirement import retirement_dates
+
 from .facts import PLAN_DATE
 from .officers import officers_optimum
 from .roster import balance_table
@@ -58,7 +60,7 @@ def calibration(bld: Build, max_km: float = 40.0) -> dict:
                      "surplus": int(br.surplus.sum())}
     # people
     male, birth = bld._male, bld._birth
-    ret = retirement_dates(birth, male)
+    ret = retirement_dates(pd.Series(birth), pd.Series(np.where(male, "M", "F"))).to_numpy()
     ages = (PLAN_DATE - birth).astype(int) / 365.2425
     protect = ret < PLAN_DATE + np.timedelta64(730, "D")
     res["people"] = {
@@ -101,7 +103,7 @@ def fill_ceiling(b: pd.DataFrame, u: pd.DataFrame, max_km: float) -> dict:
         if len(S) == 0 or len(D) == 0:
             by_pos.setdefault(p, [0, 0])[1] += short
             continue
-        d = haversine(S.lat.to_numpy()[:, None], S.lon.to_numpy()[:, None],
+        d = haversine_km(S.lat.to_numpy()[:, None], S.lon.to_numpy()[:, None],
                       D.lat.to_numpy()[None, :], D.lon.to_numpy()[None, :])
         si, di = np.nonzero(d <= max_km)
         f = 0

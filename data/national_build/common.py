@@ -7,15 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+
 def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
-
-
-def haversine(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def sigmoid(x):
@@ -46,31 +40,6 @@ def weighted_choice(rng, items, weights, size):
     w = np.asarray(weights, dtype=float)
     idx = rng.choice(len(items), size=size, p=w / w.sum())
     return np.asarray(items, dtype=object)[idx]
-
-
-def retirement_dates(birth: np.ndarray, male: np.ndarray) -> np.ndarray:
-    """Statutory retirement date (Labour Code 2019 art. 169, Decree 135/2020), to the month.
-
-    The applicable age is the one of the year in which the person reaches it: men 60y3m in
-    2021 + 3 months a year up to 62y (2028); women 55y4m in 2021 + 4 months a year up to
-    60y (2035).  Used here only for the calibration report; the project's own rule lives in
-    models.retirement.
-    """
-    b = pd.DatetimeIndex(birth)
-    bm = (b.year.to_numpy() * 12 + b.month.to_numpy() - 1).astype(np.int64)
-    day = np.minimum(b.day.to_numpy(), 28)
-    out_m = np.full(len(bm), -1, dtype=np.int64)
-    for year in range(2021, 2046):
-        k = year - 2021
-        age_m = np.where(male, np.minimum(60 * 12 + 3 + 3 * k, 62 * 12),
-                         np.minimum(55 * 12 + 4 + 4 * k, 60 * 12))
-        m = bm + age_m
-        hit = (out_m < 0) & (m // 12 <= year)
-        out_m[hit] = m[hit]
-    final = bm + np.where(male, 62 * 12, 60 * 12)     # the roadmap's end ages
-    out_m = np.where(out_m < 0, final, out_m)
-    y, mo = out_m // 12, out_m % 12 + 1
-    return pd.to_datetime(pd.DataFrame({"year": y, "month": mo, "day": day})).to_numpy()
 
 
 def fmt_bool(a) -> np.ndarray:

@@ -50,7 +50,7 @@ INDUSTRIAL = {"79", "24", "75", "31", "33", "80", "25", "19", "01", "48"}
 
 
 def build_needs(bld: Build):
-    prov, u, q = bld.prov, bld.u, bld.quotas
+    prov, u = bld.prov, bld.u
     rg = bld.rng["needs"]
     bal = balance_table(bld)
     bal["pc"] = bal.unit_code.map(u.set_index("unit_code").province_code)

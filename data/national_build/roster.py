@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import fmt_bool, haversine, nfc, weighted_choice
+from models.geo import haversine_km
+
+from .common import fmt_bool, nfc, weighted_choice
 from .facts import LEADERSHIP, PLAN_DATE
 from .state import Build
 
@@ -138,7 +140,7 @@ def build_staff(bld: Build):
     near = np.zeros((len(u), K), dtype=np.int64)
     for pc, g in u.groupby("province_code", sort=True):
         idx = g.index.to_numpy()
-        d = haversine(g.lat.to_numpy()[:, None], g.lon.to_numpy()[:, None],
+        d = haversine_km(g.lat.to_numpy()[:, None], g.lon.to_numpy()[:, None],
                       g.lat.to_numpy()[None, :], g.lon.to_numpy()[None, :])
         np.fill_diagonal(d, np.inf)
         order = np.argsort(d, axis=1, kind="stable")[:, :K]

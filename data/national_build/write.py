@@ -7,10 +7,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.io import read_dataset
+from models.retirement import retirement_dates
+from models.tables import TABLES, columns
+from models.validation import DatasetError
+
 from .common import fmt_bool, nfc, write_csv
-from .facts import DEPARTMENTS, POPULATION_SOURCE, PROVINCE_POPULATION
+from .facts import DEPARTMENTS, PLAN_DATE, POPULATION_SOURCE, PROVINCE_POPULATION
 from .officers import AREAS
 from .state import Build
+
+TABLE_FILES = ["provinces", "units", "positions", "quotas", "staff", "officers",
+               "province_needs", "areas"]
 
 
 def write(bld: Build, out: Path):
@@ -66,10 +74,17 @@ def write(bld: Build, out: Path):
 
 
 def self_check(out: Path) -> list[str]:
+    """Problems of the written folder (empty when it is fine).
+
+    The contract's own checks come first: `models.io.read_dataset` reads the folder exactly
+    as `staffing validate` does (the columns, types, enumerations, keys and references of
+    every table come from the row models of `models.tables`). Then what only this dataset
+    promises: files as the contract writes them (UTF-8 without BOM, LF, NFC), the 34
+    provinces and 3,321 units, codes as digit text, the extra `areas` table and the extra
+    staff columns, nobody past retirement (`models.retirement`) or under 23 at the plan date.
+    """
     errs: list[str] = []
-    T = {}
-    for name in ["provinces", "units", "positions", "quotas", "staff", "officers",
-                 "province_needs", "areas"]:
+    for name in TABLE_FILES:
         raw = (out / f"{name}.csv").read_bytes()
         if raw.startswith(b"\xef\xbb\xbf"):
             errs.append(f"{name}: BOM")
@@ -78,106 +93,49 @@ def self_check(out: Path) -> list[str]:
         txt = raw.decode("utf-8")
         if unicodedata.normalize("NFC", txt) != txt:
             errs.append(f"{name}: text not NFC")
-        T[name] = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
-    p, u, po, q, s, o, nd, ar = (T[k] for k in ["provinces", "units", "positions", "quotas",
-                                                 "staff", "officers", "province_needs", "areas"])
-
-    def need(df, name, cols):
-        for c in cols:
-            if c not in df.columns:
-                errs.append(f"{name}: missing column {c}")
-            elif (df[c].str.strip() == "").any():
-                errs.append(f"{name}.{c}: {int((df[c].str.strip() == '').sum())} empty")
-
-    need(p, "provinces", ["province_code", "name"])
-    need(u, "units", ["unit_code", "name", "province_code", "unit_type", "lat", "lon"])
-    need(po, "positions", ["position_code", "name", "group"])
-    need(s, "staff", ["staff_id", "unit_code", "position_code", "birth_date", "gender"])
-    need(q, "quotas", ["unit_code", "position_code", "quota"])
-    need(o, "officers", ["officer_id", "full_name", "home_province_code", "expertise"])
-    need(nd, "province_needs", ["province_code", "area", "weight"])
-    for df, name, key in [(p, "provinces", ["province_code"]), (u, "units", ["unit_code"]),
-                          (po, "positions", ["position_code"]), (s, "staff", ["staff_id"]),
-                          (q, "quotas", ["unit_code", "position_code"]),
-                          (o, "officers", ["officer_id"]),
-                          (nd, "province_needs", ["province_code", "area"]),
-                          (ar, "areas", ["area"])]:
-        if df.duplicated(key).any():
-            errs.append(f"{name}: duplicate key {key}")
-    refs = [(u.province_code, p.province_code, "units.province_code"),
-            (s.unit_code, u.unit_code, "staff.unit_code"),
-            (s.position_code, po.position_code, "staff.position_code"),
-            (s.home_unit_code, u.unit_code, "staff.home_unit_code"),
-            (q.unit_code, u.unit_code, "quotas.unit_code"),
-            (q.position_code, po.position_code, "quotas.position_code"),
-            (o.home_province_code, p.province_code, "officers.home_province_code"),
-            (nd.province_code, p.province_code, "province_needs.province_code"),
-            (nd.area, ar.area, "province_needs.area"),
-            (o.expertise.str.split(";").explode(), ar.area, "officers.expertise")]
-    for col, target, name in refs:
-        bad = ~col.isin(set(target))
+    try:
+        ds = read_dataset(out)
+    except DatasetError as e:
+        return errs + [str(p) for p in e.problems]
+    missing = [f"{name}.csv" for name in TABLES if name != "distances"
+               and getattr(ds, name) is None]
+    if missing:
+        return errs + [f"missing tables: {', '.join(missing)}"]
+    for name in TABLES:
+        frame = getattr(ds, name)
+        if frame is not None:
+            absent = [c.name for c in columns(TABLES[name]) if c.name not in frame.columns]
+            if absent:
+                errs.append(f"{name}: contract columns not written: {absent}")
+    p, u, s, o, nd = ds.provinces, ds.units, ds.staff, ds.officers, ds.province_needs
+    ar = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
+    if ar.duplicated("area").any():
+        errs.append("areas: duplicate key ['area']")
+    for col, name in [(nd.area, "province_needs.area"),
+                      (o.expertise.str.split(";").explode(), "officers.expertise")]:
+        bad = ~col.isin(set(ar.area))
         if bad.any():
-            errs.append(f"{name}: {int(bad.sum())} unknown, e.g. {col[bad].iloc[0]!r}")
-    # home unit in the same province
+            errs.append(f"{name}: {int(bad.sum())} not in areas.csv, e.g. {col[bad].iloc[0]!r}")
     upc = u.set_index("unit_code").province_code
     if (s.unit_code.map(upc) != s.home_unit_code.map(upc)).any():
         errs.append("staff.home_unit_code: not in the work unit's province")
-    enums = [(u.unit_type, {"xa", "phuong", "dac_khu"}, "units.unit_type"),
-             (po.group, {"leadership", "professional", "common", "support"}, "positions.group"),
-             (s.gender, {"M", "F"}, "staff.gender"),
-             (s.movable, {"true", "false"}, "staff.movable"),
-             (u.remote, {"true", "false"}, "units.remote")]
-    for col, allowed, name in enums:
-        if not col.isin(allowed).all():
-            errs.append(f"{name}: values outside {sorted(allowed)}")
-    for col, name, lo in [(q.quota, "quotas.quota", 0), (po.priority, "positions.priority", 1),
-                          (o.seniority, "officers.seniority", 0),
-                          (u.population, "units.population", 0)]:
-        if not col.str.fullmatch(r"\d+").all() or (col.astype(int) < lo).any():
-            errs.append(f"{name}: not a whole number >= {lo}")
-    w = pd.to_numeric(nd.weight, errors="coerce")
-    if w.isna().any() or (w < 0).any():
-        errs.append("province_needs.weight: not a number >= 0")
-    bd = pd.to_datetime(s.birth_date, format="%Y-%m-%d", errors="coerce")
-    if bd.isna().any():
-        errs.append("staff.birth_date: invalid dates")
-    else:
-        m = s.gender == "M"
-        if (bd[m] <= "1965-01-01").any() or (bd[~m] <= "1969-07-01").any():
-            errs.append("staff.birth_date: someone is (nearly) past retirement")
-        if (bd > "2003-01-01").any():
-            errs.append("staff.birth_date: someone younger than 23")
+    if not u.population.dropna().map(float.is_integer).all():
+        errs.append("units.population: not a whole number")
+    plan = pd.Timestamp(PLAN_DATE)
+    if (retirement_dates(s.birth_date, s.gender) <= plan).any():
+        errs.append("staff.birth_date: someone is past statutory retirement on the plan date")
+    if (s.birth_date > plan - pd.DateOffset(years=23)).any():
+        errs.append("staff.birth_date: someone younger than 23")
     for df, name, col, n in [(p, "provinces", "province_code", 2), (u, "units", "unit_code", 5)]:
         if not df[col].str.fullmatch(r"\d{%d}" % n).all():
             errs.append(f"{name}.{col}: not {n}-digit text")
-    for c in ("lat", "lon"):
-        v = pd.to_numeric(u[c], errors="coerce")
-        if v.isna().any():
-            errs.append(f"units.{c}: not numeric")
     if len(p) != 34 or len(u) != 3321:
         errs.append(f"sizes: {len(p)} provinces, {len(u)} units")
-    if (s.movable.eq("false") != s.note.ne("")).any():
+    if (~s.movable != s.note.ne("")).any():
         errs.append("staff.note: must explain exactly the not-movable rows")
     about = (out / "ABOUT.txt").read_text("utf-8")
     if about.count("\n") != 1:
         errs.append("ABOUT.txt: must be one line")
-    # a home-excluded one-to-one posting of the officers exists
     if o.home_province_code.nunique() < 2:
         errs.append("officers: all share one home province")
     return errs
-
-
-def run_cli_validate(out: Path) -> str | None:
-    """Run `staffing validate` through the project's reader when it exists."""
-    try:
-        import models.io  # noqa: F401
-        from models.io import read_dataset
-    except Exception:
-        return None
-    try:
-        read_dataset(out)
-    except Exception as e:      # DatasetError lists every problem
-        probs = getattr(e, "problems", None)
-        return "models.io.read_dataset failed: " + (
-            "\n".join(map(str, probs[:30])) if probs else repr(e))
-    return "ok"
