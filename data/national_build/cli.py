@@ -8,6 +8,8 @@ from pathlib import Path
 from .admin_map import estimate_units, load_map
 from .calibration import calibration
 from .counts import build_counts
+from .figures import measure
+from .figures import render as render_figures
 from .officers import build_needs, build_officers
 from .quotas import build_quotas
 from .readme import render_readme
@@ -44,7 +46,12 @@ def main(argv=None) -> int:
                     help="after building, check the written files against the contract")
     ap.add_argument("--check-only", action="store_true",
                     help="only check an existing folder")
+    ap.add_argument("--figures", type=Path, metavar="FOLDER",
+                    help="only print the headline figures measured from a written folder")
     a = ap.parse_args(argv)
+    if a.figures is not None:
+        print(render_figures(measure(a.figures)))
+        return 0
     if a.check_only:
         errs = self_check(a.out)
         print("\n".join(errs) if errs else "self-check: ok")

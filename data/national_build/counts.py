@@ -102,9 +102,23 @@ def build_counts(bld: Build):
         qq = q[normal_q]
         return (st > qq).mean(), (st < qq).mean()
 
+    # The three provinces fitted below have totals fixed by their own targets (Hà Nội's
+    # staff; HCMC's quota + surplus − shortage; Đà Nẵng's quota + units over − units short),
+    # so the other 31 provinces must hold the rest of the national head-count: g₊ is fitted
+    # to that total, g₋ to the share of posts short.
+    normal = ~special
+    q_of = {pi: int(q[pairs._prov.to_numpy() == pi].sum()) for pi in (HN, HCM, DN)}
+    special_total = (TARGETS["hanoi_staff"]
+                     + q_of[HCM] + TARGETS["hcmc_surplus"] - TARGETS["hcmc_shortage"]
+                     + q_of[DN] + TARGETS["danang_over"] - TARGETS["danang_short"])
+    normal_target = TARGETS["staff_total"] - special_total
+
+    def normal_total(gp, gm):
+        return counts(gp, gm, sp, sm, normal).sum()
+
     gp = gm = 0.0
-    for _ in range(3):  # the two offsets interact only through the 0.9 cap
-        gp = bisect(lambda x: shares(x, gm)[0], TARGETS["share_plus"], -4, 4)
+    for _ in range(4):  # the two offsets interact only through the 0.9 cap
+        gp = bisect(lambda x: normal_total(x, gm), normal_target, -4, 6)
         gm = bisect(lambda x: shares(gp, x)[1], TARGETS["share_minus"], -4, 4)
 
     def prov_mask(pi):
@@ -167,10 +181,19 @@ def build_counts(bld: Build):
     bld.stats["danang_pressure_scale"] = k_dn
 
     staff_n = counts(gp, gm, sp, sm)
+    # the national total exactly: one more (or one fewer) person in posts of the 31 other
+    # provinces that are already over quota, drawn without replacement
+    gap = TARGETS["staff_total"] - int(staff_n.sum())
+    over = np.flatnonzero(normal_q & (staff_n > q))
+    if abs(gap) > len(over):
+        raise RuntimeError(f"cannot reach the national total: {gap:+d} people, {len(over)} posts")
+    pick = bld.rng["staff_total"].choice(over, size=abs(gap), replace=False)
+    staff_n[pick] += int(np.sign(gap))
+    bld.stats["total_adjustment"] = gap
     pairs["staff"] = staff_n
     pairs = pairs[(pairs.staff > 0) | (pairs.quota > 0)].reset_index(drop=True)
     bld.pairs = pairs
-    bld.stats["offsets"] = {"g_plus": round(gp, 3), "g_minus": round(gm, 3),
+    bld.stats["offsets"] = {"g_plus": round(float(gp), 3), "g_minus": round(float(gm), 3),
                              "sp_HN": round(sp[HN], 3), "sp_HCM": round(sp[HCM], 3),
                              "sm_HCM": round(sm[HCM], 3), "sp_DN": round(sp[DN], 3),
                              "sm_DN": round(sm[DN], 3)}

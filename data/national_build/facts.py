@@ -194,12 +194,13 @@ CLASS_PARAMS = {            # p_plus, p_minus, size_plus, size_minus
     "common": (0.22, 0.035, 0.60, 0.25),
     "support": (0.12, 0.05, 0.30, 0.20),
     "leadership": (0.05, 0.04, 0.15, 0.00),
-    "shortage": (0.06, 0.24, 0.25, 0.55),
+    "shortage": (0.03, 0.24, 0.20, 0.55),
     "professional": (0.08, 0.08, 0.35, 0.30),
 }
 CITY_CODES = {"01", "31", "46", "48", "79", "92"}
 TARGETS = {  # state-media figures the synthetic roster is calibrated to (DOMAIN.md)
-    "share_plus": 0.10, "share_minus": 0.10,
+    "staff_total": 136_261,     # government-sector cadres and civil servants after the merger
+    "share_minus": 0.10,
     "hanoi_staff": 9_536,
     "hcmc_surplus": 1_050, "hcmc_shortage": 950,
     "danang_over": 741, "danang_short": 154,

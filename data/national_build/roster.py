@@ -1,4 +1,5 @@
-"""One row per person: gender, birth date, movable, name, home unit."""
+"""One row per person: gender, birth date, movable, name, home unit, salary, insurance years,
+Decree 170 exemption."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,9 @@ import pandas as pd
 
 from models.geo import haversine_km
 
+from .career import draw_ages, insurance_years, salaries
 from .common import fmt_bool, nfc, weighted_choice
+from .exemptions import EXEMPT_NOTES, exempt_reasons
 from .facts import LEADERSHIP, PLAN_DATE
 from .state import Build
 
@@ -35,12 +38,10 @@ GIVEN_F = ["Anh", "Hương", "Lan", "Hoa", "Linh", "Hà", "Trang", "Hằng", "Ng
            "Thảo", "Huyền", "Mai", "Ngọc", "Dung", "Thủy", "Loan", "Yến", "Nhung", "Hạnh",
            "Vân", "Hiền", "Oanh", "Giang", "Trinh", "Thư", "Nhi", "Quyên", "Tâm", "Hậu",
            "Liên", "Hồng", "Thúy", "Lý", "Chi", "My", "Duyên", "Hòa", "Huệ", "Tuyết"]
-NOT_MOVABLE_NOTES = [
-    ("Đang nghỉ chế độ thai sản", "F_young"),
-    ("Đang trong thời gian xem xét, xử lý kỷ luật", "any"),
-    ("Đang điều trị bệnh dài ngày", "any"),
-    ("Đang được cử đi đào tạo, bồi dưỡng tập trung dài hạn", "any"),
-    ("Đang biệt phái có thời hạn theo quyết định của cấp có thẩm quyền", "any"),
+#: reasons a unit flags someone not movable besides the Decree 170 cases (exemptions.py)
+OTHER_NOT_MOVABLE_NOTES = [
+    "Đang được cử đi đào tạo, bồi dưỡng tập trung dài hạn",
+    "Đang biệt phái có thời hạn theo quyết định của cấp có thẩm quyền",
 ]
 
 
@@ -73,17 +74,9 @@ def build_staff(bld: Build):
         pm[c] = v
     male = ra.random(n) < st.position_code.map(pm).to_numpy()
 
-    # age on 2026-01-01: leadership older; truncated to 23 .. (men < 61, women < 56.5)
-    mean = np.where(grp == "leadership", 45.0, 39.0)
-    sd = np.where(grp == "leadership", 6.5, 8.5)
-    hi = np.where(male, 60.95, 56.45)
-    age = mean + sd * ra.standard_normal(n)
-    for _ in range(8):
-        bad = (age < 23.05) | (age > hi)
-        if not bad.any():
-            break
-        age[bad] = mean[bad] + sd[bad] * ra.standard_normal(int(bad.sum()))
-    age = np.clip(age, 23.05, hi)
+    # age on 2026-01-01: the published age profile, leaders older (career.draw_ages)
+    rc = bld.rng["career"]
+    age = draw_ages(rc, grp, male)
     days = np.round(age * 365.2425).astype("int64")
     birth = PLAN_DATE - days.astype("timedelta64[D]")
     lo_m, lo_f = np.datetime64("1965-01-02"), np.datetime64("1969-07-02")
@@ -92,15 +85,19 @@ def build_staff(bld: Build):
     st["birth_date"] = birth.astype(str)
     st["gender"] = np.where(male, "M", "F")
 
-    # movable = false for ~3 %, with a reason
+    # social-insurance years and salary (career), Decree 170 exemptions (exemptions)
     agey = (PLAN_DATE - birth).astype(int) / 365.2425
-    notmov = ra.random(n) < 0.03
-    young_f = (~male) & (agey < 42)
-    note_idx = np.where(young_f & (ra.random(n) < 0.55), 0,
-                        1 + ra.integers(0, len(NOT_MOVABLE_NOTES) - 1, n))
-    notes = np.array([x[0] for x in NOT_MOVABLE_NOTES], dtype=object)[note_idx]
-    st["movable"] = fmt_bool(~notmov)
+    ins = insurance_years(rc, agey, grp)
+    pay = salaries(rc, st.position_code.to_numpy(), grp, ins)
+    exempt = exempt_reasons(bld.rng["exempt"], agey, male, grp, st.position_code.to_numpy())
 
+    # movable = false for ~3 %, with a reason: the person's Decree 170 case when they have
+    # one, otherwise long training or a secondment
+    notmov = ra.random(n) < 0.03
+    other = np.array(OTHER_NOT_MOVABLE_NOTES, dtype=object)[
+        ra.integers(0, len(OTHER_NOT_MOVABLE_NOTES), n)]
+    notes = np.where(exempt != "", pd.Series(exempt).map(EXEMPT_NOTES).to_numpy(), other)
+    st["movable"] = fmt_bool(~notmov)
     # names
     u_lat = u.set_index("unit_code").lat
     lat = st.unit_code.map(u_lat).to_numpy()
@@ -161,8 +158,12 @@ def build_staff(bld: Build):
         home[far] = [prov_units[p][int(x * len(prov_units[p]))] for p, x in zip(pcs, rr)]
     st["home_unit_code"] = codes[home]
     st["note"] = np.where(notmov, notes, "")
+    st["monthly_salary_vnd"] = pay["salary"]
+    st["insurance_years"] = [f"{x:.1f}" for x in ins]
+    st["exempt_reason"] = exempt
     bld.staff = st
     bld._male, bld._birth, bld._notmov = male, birth, notmov
+    bld.pay, bld.insurance = pay, ins
 
 
 def balance_table(bld: Build) -> pd.DataFrame:

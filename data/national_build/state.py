@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-STREAMS = ["units", "staff_state", "staff_extra", "staff_attr", "names", "home", "officers", "needs"]
+#: one stream per stage; new streams go at the end (a child seed depends only on its place)
+STREAMS = ["units", "staff_state", "staff_extra", "staff_attr", "names", "home", "officers", "needs",
+           "career", "exempt", "staff_total"]
 
 
 class Build:

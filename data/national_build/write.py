@@ -63,11 +63,12 @@ def write(bld: Build, out: Path):
     write_csv(bld.needs, out / "province_needs.csv")
     write_csv(pd.DataFrame(AREAS, columns=["area", "name", "name_en"]), out / "areas.csv")
     about = ("Bộ dữ liệu quốc gia: bản đồ hành chính 2025 thật; dân số xã, biên chế, danh "
-             "sách công chức và cán bộ hỗ trợ là DỮ LIỆU TỔNG HỢP (ước tính/synthetic), hiệu "
-             "chỉnh theo số liệu công bố — không phải số liệu thật. / National dataset: real "
-             "2025 administrative map; commune populations, quotas, staff roster and support "
-             "officers are SYNTHETIC (estimated, calibrated to published figures) — not real "
-             "records.")
+             "sách công chức (cả lương, số năm đóng BHXH, trường hợp không điều động) và cán bộ "
+             "hỗ trợ là DỮ LIỆU TỔNG HỢP (ước tính/synthetic), hiệu chỉnh theo số liệu công bố "
+             "— không phải số liệu thật. / National dataset: real 2025 administrative map; "
+             "commune populations, quotas, staff roster (with salaries, insurance years and "
+             "transfer exemptions) and support officers are SYNTHETIC (estimated, calibrated "
+             "to published figures) — not real records.")
     (out / "ABOUT.txt").write_bytes((nfc(about) + "\n").encode("utf-8"))
     bld.positions_out = positions
 
