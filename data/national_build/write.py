@@ -13,10 +13,13 @@ from models.tables import TABLES, columns
 from models.validation import DatasetError
 
 from .common import fmt_bool, nfc, write_csv
+from .exemptions import EXEMPT_SHARES
 from .facts import DEPARTMENTS, PLAN_DATE, POPULATION_SOURCE, PROVINCE_POPULATION
 from .officers import AREAS
 from .state import Build
 
+#: columns of staff.csv beyond the contract that this dataset promises
+STAFF_EXTRAS = ["note", "monthly_salary_vnd", "insurance_years", "exempt_reason"]
 TABLE_FILES = ["provinces", "units", "positions", "quotas", "staff", "officers",
                "province_needs", "areas"]
 
@@ -132,11 +135,35 @@ def self_check(out: Path) -> list[str]:
             errs.append(f"{name}.{col}: not {n}-digit text")
     if len(p) != 34 or len(u) != 3321:
         errs.append(f"sizes: {len(p)} provinces, {len(u)} units")
-    if (~s.movable != s.note.ne("")).any():
-        errs.append("staff.note: must explain exactly the not-movable rows")
+    absent = [c for c in STAFF_EXTRAS if c not in s.columns]
+    if absent:
+        errs.append(f"staff: columns of this dataset not written: {absent}")
+    else:
+        errs += staff_extra_problems(s, plan)
     about = (out / "ABOUT.txt").read_text("utf-8")
     if about.count("\n") != 1:
         errs.append("ABOUT.txt: must be one line")
     if o.home_province_code.nunique() < 2:
         errs.append("officers: all share one home province")
+    return errs
+
+
+def staff_extra_problems(s: pd.DataFrame, plan: pd.Timestamp) -> list[str]:
+    """The promises of the extra staff columns (`STAFF_EXTRAS`), on a validated staff table."""
+    errs = []
+    if (~s.movable != s.note.ne("")).any():
+        errs.append("staff.note: must explain exactly the not-movable rows")
+    salary = pd.to_numeric(s.monthly_salary_vnd, errors="coerce")
+    if salary.isna().any() or (salary <= 0).any() or (salary % 1 != 0).any():
+        errs.append("staff.monthly_salary_vnd: not a whole number of VND above 0")
+    ins = pd.to_numeric(s.insurance_years, errors="coerce")
+    age = (plan - s.birth_date).dt.days / 365.2425
+    if ins.isna().any() or (ins < 0).any() or (ins > age - 18 + 1e-9).any():
+        errs.append("staff.insurance_years: not a number in [0, age − 18]")
+    code = s.exempt_reason.astype(str)
+    unknown = ~code.isin([""] + list(EXEMPT_SHARES))
+    if unknown.any():
+        errs.append(f"staff.exempt_reason: unknown code {code[unknown].iloc[0]!r}")
+    if (s.gender[code.isin(["child_under_36_months", "pregnant"])] != "F").any():
+        errs.append("staff.exempt_reason: a woman's case given to a man")
     return errs
