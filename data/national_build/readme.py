@@ -49,6 +49,13 @@ def render_readme(bld: Build, cal: dict, seed: int) -> str:
     n_mn = int(bld.u.mountainous.sum())
     n_rem = int(bld.u.remote.sum())
     c = cal
+    gap = bld.stats["total_adjustment"]
+    adjust_txt = ("the bisection on `g₊` lands on it exactly (had it not, the last few people "
+                  "would be added to or taken from posts of the other 31 provinces that are "
+                  "already over quota, drawn without replacement)." if gap == 0 else
+                  f"the last {abs(gap)} people of the gap left by the bisection on `g₊` are "
+                  f"{'added to' if gap > 0 else 'taken from'} posts of the other 31 provinces "
+                  "that are already over quota (drawn without replacement), so the total is exact.")
     return f"""# The national dataset (`data/national/`)
 
 > **{open(bld.out / 'ABOUT.txt', encoding='utf-8').read().strip()}**
@@ -165,10 +172,7 @@ and ~950 missing; Đà Nẵng: units over by ~741 in total and units short by ~1
 totals follow from these targets. The global offset `g₋` is fitted so that a tenth of
 posts is short, and `g₊` so that the national head-count is the published post-merger
 size, **136,261** government-sector cadres and civil servants in the 3,321 communes
-(DOMAIN.md "Headcounts"); the last {abs(bld.stats['total_adjustment'])} people of the gap
-left by the bisection are {'added to' if bld.stats['total_adjustment'] >= 0 else 'taken from'}
-posts of the other 31 provinces that are already over quota (drawn without replacement),
-so the total is exact. Staff therefore exceed the quota overall — the situation
+(DOMAIN.md "Headcounts"); {adjust_txt} Staff therefore exceed the quota overall — the situation
 Resolution 76/2025/UBTVQH15 gives the communes five years to resolve.
 In addition {c['zero_quota_pairs']:,} (unit, position) pairs with quota 0 hold 1–2
 ex-district staff each (pure surplus).
@@ -219,6 +223,7 @@ land officers), `serious_illness` (in treatment for a serious illness, ~0.3 %, �
 Each code's per-person probabilities are scaled so that its expected count is its share;
 one uniform draw per person picks the code. `movable` is drawn as before and does not
 depend on it: the planner's rules decide what an exemption means for a transfer.
+
 `home_unit_code` (residence): the work unit for {pe['home_is_work_share']:.0%}, otherwise
 mostly one of the 8 nearest units of the province. Names are synthetic (family names by
 their national frequencies — Nguyễn 38 % —, Hoàng/Vũ in the north, Huỳnh/Võ in the south,
