@@ -22,7 +22,7 @@ import models.retirement
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "data" / "national_build"
-sys.path.insert(0, str(ROOT / "data"))
+sys.path.append(str(ROOT / "data"))   # the build package lives next to the data
 
 from national_build import admin_map, calibration, career, exemptions, figures, roster, write  # noqa: E402
 from national_build.facts import PLAN_DATE  # noqa: E402
