@@ -54,6 +54,29 @@ def test_no_module_of_the_package_over_500_lines():
         assert text.count("\n") <= 500, name
 
 
+def test_no_import_circle_inside_the_package():
+    graph = {}
+    for name, text in _sources().items():
+        deps = set()
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module} if node.module else {a.name for a in node.names}
+        graph[name[:-3]] = deps - {name[:-3]}
+    done: set[str] = set()
+
+    def visit(module, path):
+        assert module not in path, f"import circle: {' -> '.join([*path, module])}"
+        if module in done:
+            return
+        for dep in graph.get(module, ()):
+            visit(dep, [*path, module])
+        done.add(module)
+
+    for module in graph:
+        visit(module, [])
+    assert graph["cli"] >= {"admin_map", "quotas", "counts", "roster", "officers", "write"}
+
+
 def test_fill_ceiling_measures_distance_with_the_models_formula():
     # two units 0.3° of latitude apart (≈ 33.4 km): one surplus, one shortage
     km = float(models.geo.haversine_km(21.0, 105.0, 21.3, 105.0))

@@ -4,7 +4,7 @@ Every function here is pure (arrays in, arrays out, one numpy Generator) so that
 can be read, tested and documented apart from the build.
 
 Age (`draw_ages`): seven age bands whose shares over the whole roster match the published
-profile of commune cadres and civil servants at 31 Dec 2024 (DOMAIN.md "Headcounts":
+profile of commune cadres and civil servants at 31 Dec 2024 (docs/domain.md "Headcounts":
 10.33 % aged 55 or more, 30.58 % aged 45–55); leaders are drawn older by fixed band
 weights, and the band multipliers are fitted (iterative proportional fitting) so that the
 expected count of every band is its target; the age is uniform within the band.

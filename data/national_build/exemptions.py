@@ -1,5 +1,5 @@
 """Synthetic `exempt_reason`: the cases in which Decree 170/2025/NĐ-CP (art. 25) says a
-civil servant is not transferred, for a realistic share of the roster (DOMAIN.md).
+civil servant is not transferred, for a realistic share of the roster (docs/domain.md).
 
 One code per person at most, drawn with one uniform number against per-person
 probabilities; each code's probabilities are scaled so that its expected count is its

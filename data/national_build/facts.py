@@ -1,5 +1,5 @@
 """Facts the build starts from: published figures, the norms, the position catalogue, the
-quota templates and the calibration targets (sources: data/national/README.md, DOMAIN.md)."""
+quota templates and the calibration targets (sources: data/national/README.md, docs/domain.md)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ PLAN_DATE = np.datetime64("2026-01-01")
 
 
 # ---------------------------------------------------------------------------------------
-# 1. Facts (see /work/shared/DOMAIN.md and data/national/README.md for the sources)
+# 1. Facts (see docs/domain.md and data/national/README.md for the sources)
 # ---------------------------------------------------------------------------------------
 
 # "Quy mô dân số" of each province as published with Resolution 202/2025/QH15 (the 23
@@ -198,7 +198,7 @@ CLASS_PARAMS = {            # p_plus, p_minus, size_plus, size_minus
     "professional": (0.08, 0.08, 0.35, 0.30),
 }
 CITY_CODES = {"01", "31", "46", "48", "79", "92"}
-TARGETS = {  # state-media figures the synthetic roster is calibrated to (DOMAIN.md)
+TARGETS = {  # state-media figures the synthetic roster is calibrated to (docs/domain.md)
     "staff_total": 136_261,     # government-sector cadres and civil servants after the merger
     "share_minus": 0.10,
     "hanoi_staff": 9_536,

@@ -172,7 +172,7 @@ and ~950 missing; Đà Nẵng: units over by ~741 in total and units short by ~1
 totals follow from these targets. The global offset `g₋` is fitted so that a tenth of
 posts is short, and `g₊` so that the national head-count is the published post-merger
 size, **136,261** government-sector cadres and civil servants in the 3,321 communes
-(DOMAIN.md "Headcounts"); {adjust_txt} Staff therefore exceed the quota overall — the situation
+(docs/domain.md "Headcounts"); {adjust_txt} Staff therefore exceed the quota overall — the situation
 Resolution 76/2025/UBTVQH15 gives the communes five years to resolve.
 In addition {c['zero_quota_pairs']:,} (unit, position) pairs with quota 0 hold 1–2
 ex-district staff each (pure surplus).
@@ -265,7 +265,7 @@ centre. Best total match score Σ weight (one officer per province): {off_txt}.
 {prow('79')}
 {prow('48')}
 
-Targets (DOMAIN.md, state media): Hà Nội ~9,536 staff for 126 units; Ho Chi Minh City about
+Targets (docs/domain.md, state media): Hà Nội ~9,536 staff for 126 units; Ho Chi Minh City about
 1,050 surplus and 950 missing across 27 positions; Đà Nẵng 25 communes short of 154 while
 67 units were over by 741.
 
@@ -282,7 +282,7 @@ Ceiling by position (largest shortages):
 |---|---:|---:|---:|
 {ceil_rows}
 
-## Sources (see /work/shared/DOMAIN.md)
+## Sources (see docs/domain.md)
 * Official Letter 09/CV-BCĐ (30 May 2025) — staffing norm of a commune government.
 * Document 10989/BNV (Nov 2025) — 2026–2030 quota cut by merger status.
 * Decree 150/2025/NĐ-CP — departments of the commune People's Committee.
