@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 TABLE_NAMES = ("provinces", "units", "positions", "staff", "quotas",
-               "officers", "province_needs", "distances")
+               "officers", "province_needs", "distances", "areas")
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,6 +26,7 @@ class Dataset:
     officers: pd.DataFrame | None = None
     province_needs: pd.DataFrame | None = None
     distances: pd.DataFrame | None = None
+    areas: pd.DataFrame | None = None
     source: Path | None = None
     note: str = ""
     meta: dict = field(default_factory=dict)

@@ -3,7 +3,13 @@
 Every cell is read as text (codes keep their leading zeros), NFC-normalised and stripped,
 column names too; then `models.validation` checks it and types it. Row numbers are the
 planner's: the header is row 1 and the first data row is row 2, in CSV and Excel alike
-(blank rows count, as they do on screen, and are then dropped).
+(blank rows count, as they do on screen, and are then dropped); title rows above the
+header move both down (`models.sheet_layout`).
+
+CSV files: `models.csv_read` (the `;` separator of a Vietnamese-locale Excel, unbalanced
+quotes). Workbooks: `models.workbook_read` (python-calamine, after `models.workbook_guard`
+has refused bombs), then `models.sheet_text` (cells to text, codes stored as numbers,
+merged cells, formulas without a saved value).
 
 Nothing here writes to an input file. The writers produce files that read back into an
 equal `Dataset` (`Dataset.equals`).
@@ -14,22 +20,23 @@ paragraph, on one line; the whole text is kept in `Dataset.meta["about"]`), or `
 """
 from __future__ import annotations
 
-import io as _io
 import math
 import os
 import tomllib
 import unicodedata
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from models import xlsx
+from models.csv_read import read_csv_table
 from models.dataset import TABLE_NAMES, Dataset
+from models.sheet_layout import decimal_comma, required_names, text_frame
+from models.sheet_text import sheet_frame
 from models.tables import TABLES, columns, normalise_text
 from models.validation import ROW_COLUMN, DatasetError, Problem, validate_tables
+from models.workbook_read import WorkbookRefused, cell_text, read_sheets
 
 __all__ = ["read_dataset", "dataset_from_rows", "write_csv_folder", "write_xlsx",
            "default_dataset_path", "DATASET_ENV"]
@@ -87,49 +94,21 @@ def dataset_from_rows(tables: Mapping[str, Sequence[Sequence[Any]]], *, note: st
     frames = {}
     for name, rows in tables.items():
         rows = [["" if c is None else unicodedata.normalize("NFC", str(c)) for c in r] for r in rows]
-        frames[name] = _text_frame(rows[0] if rows else [], rows[1:])
+        frames[name] = text_frame(rows[0] if rows else [], rows[1:])
     typed = validate_tables(frames, source=source)
     return Dataset(**typed, source=source, note=note)
 
 
-def _text_frame(header: Sequence[str], body: pd.DataFrame | Sequence[Sequence[str]]) -> pd.DataFrame:
-    """Strip every cell and name, number the rows (first data row = 2), drop blank rows.
-
-    `body` is a text DataFrame (from the CSV parser) or rows of text (from a sheet or code);
-    rows may be shorter or longer than the header (missing cells are empty).
-    """
-    if isinstance(body, pd.DataFrame):
-        width = max(len(header), body.shape[1])
-        data = {i: body.iloc[:, i].str.strip() for i in range(body.shape[1])}
-        frame = pd.DataFrame(data).set_axis(pd.RangeIndex(2, 2 + len(body)))
-    else:
-        width = max([len(header), *map(len, body)])
-        frame = pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in body],
-                             columns=range(width), index=pd.RangeIndex(2, 2 + len(body)), dtype=str)
-    if width:
-        frame = frame[(frame != "").any(axis=1)]
-    frame.columns = [normalise_text(h) for h in header] + [""] * (width - len(header))
-    return frame
-
-
-def _csv_frame(path: Path) -> pd.DataFrame:
-    """One CSV file as a text frame; DatasetError-ready messages as ValueError."""
-    raw = path.read_bytes()
+def _csv_table(table: str, path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """One CSV table → its text frame (title rows skipped, a decimal comma read), or a problem."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 text (byte {e.start} cannot be read); save it as UTF-8 CSV") from None
-    text = unicodedata.normalize("NFC", text)   # NFC of the whole text = NFC of every cell
-    if not text.strip():
-        raise ValueError("the file is empty (no header row)")
-    if not text.split("\n", 1)[0].strip(', \t\r"'):
-        raise ValueError("the header row (row 1) is empty")
-    try:
-        grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                           na_filter=False, skip_blank_lines=False)
-    except (pd.errors.ParserError, ValueError) as e:
-        raise ValueError(f"cannot be read as CSV: {str(e).strip()}") from None
-    return _text_frame(grid.iloc[0].tolist(), grid.iloc[1:])
+        read = read_csv_table(path, required_names(table))
+    except ValueError as e:
+        return None, [Problem(table, None, None, None, f"{path.name}: {e}")]
+    frame = text_frame(read.header, read.body, first_row=read.first_row)
+    if read.separator == ";":
+        frame = decimal_comma(table, frame)
+    return frame, []
 
 
 def _match(names: Sequence[str]) -> tuple[dict[str, str], list[Problem]]:
@@ -176,20 +155,14 @@ def _read_folder(folder: Path):
     found, problems = _match(list(by_stem))
     frames: dict[str, pd.DataFrame | None] = {}
     for table, stem in found.items():
-        try:
-            frames[table] = _csv_frame(by_stem[stem])
-        except ValueError as e:
-            frames[table] = None
-            problems.append(Problem(table, None, None, None, f"{by_stem[stem].name}: {e}"))
+        frames[table], found_problems = _csv_table(table, by_stem[stem])
+        problems += found_problems
     others = [p.name for p in csvs if p.stem not in found.values()]
     if others and any(t not in found for t in TABLE_NAMES[:5]):
         problems.append(Problem(_WHOLE, None, None, None,
                                 "files not used (not a table name): " + ", ".join(others)))
     about = _about_folder(folder)
     return frames, problems, lambda t: f"{t}.csv in {folder}", _first_paragraph(about), about
-
-
-_cell_text = xlsx.cell_text   # an Excel cell as the text a planner sees (dates as YYYY-MM-DD, 3.0 as 3)
 
 
 def _about_sheet(names: Sequence[str]) -> str | None:
@@ -202,64 +175,23 @@ def _sheets_to_read(names: list[str]) -> list[str]:
     return list(_match(names)[0].values()) + ([about] if about is not None else [])
 
 
-def _workbook_rows(path: Path) -> tuple[list[str], dict[str, list[list[str]]]]:
-    """Sheet names, and the rows of text (from row 1) of the sheets `_sheets_to_read` picks.
-
-    The standard-library reader of `models.xlsx` first (seconds on a national workbook);
-    anything it does not understand — an unusual or damaged file — is read by openpyxl
-    (read-only, cached values), which also words the error for a file that is no workbook.
-    Both give the same rows: `tests/test_xlsx_reader.py` holds them to it.
-    """
-    try:
-        return xlsx.read_sheets(path, _sheets_to_read)
-    except xlsx.Unsupported:
-        return _workbook_rows_openpyxl(path)
-
-
-def _workbook_rows_openpyxl(path: Path) -> tuple[list[str], dict[str, list[list[str]]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise _fail(path, f"cannot be read as an .xlsx workbook ({type(e).__name__}: {e})") from None
-    try:
-        names = book.sheetnames
-        about = _about_sheet(names)
-        rows = {}
-        for name in _sheets_to_read(names):
-            sheet = book[name]
-            if name == about:   # only its first cell is used
-                first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
-                rows[name] = [[_cell_text(first[0] if first else None)]]
-            else:
-                sheet.reset_dimensions()   # do not trust the stored size of the sheet
-                rows[name] = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return names, rows
-
-
 def _read_workbook(path: Path):
-    names, sheets = _workbook_rows(path)
+    try:
+        names, sheets = read_sheets(path, _sheets_to_read)
+    except WorkbookRefused as e:
+        raise _fail(path.name, str(e)) from None
     found, problems = _match(names)
     frames: dict[str, pd.DataFrame | None] = {}
     for table, sheet_name in found.items():
-        rows = sheets.pop(sheet_name)
-        if not rows or not any(c.strip() for c in rows[0]):
-            frames[table] = None
-            problems.append(Problem(table, 1, None, None,
-                                    f"sheet {sheet_name!r}: the header row (row 1) is empty"))
-            continue
-        with xlsx.no_gc():   # a million cells of text: nothing for the collector to find
-            frames[table] = _text_frame(rows[0], rows[1:])
-        del rows
+        sheet = sheets.pop(sheet_name)
+        frames[table], found_problems = sheet_frame(table, sheet_name, sheet)
+        problems += found_problems
+        del sheet
     about = ""
     about_sheet = _about_sheet(names)
     if about_sheet is not None:
-        rows = sheets[about_sheet]
-        about = normalise_text(rows[0][0] if rows and rows[0] else "")
+        rows = sheets[about_sheet].rows
+        about = normalise_text(cell_text(rows[0][0]) if rows and rows[0] else "")
     others = [s for s in names if s not in found.values() and s.strip().casefold() != "about"]
     if others and any(t not in found for t in TABLE_NAMES[:5]):
         problems.append(Problem(_WHOLE, None, None, None,

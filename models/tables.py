@@ -18,7 +18,7 @@ Cell text rules (the same in the row models and the vectorised checks):
   required column, the default for an optional one;
 - numbers are plain decimal text (`12`, `-3.5`, `.5`, `1e3`) and finite; whole numbers are
   numbers without a fractional part (`3` or `3.0`) and at most 2**53 in size;
-- dates are `YYYY-MM-DD` and must exist in the calendar (no `2023-02-30`);
+- dates are `YYYY-MM-DD` or `DD/MM/YYYY` and must exist in the calendar (no `2023-02-30`);
 - booleans and enumerations are matched case-insensitively (see `parse_bool`, `UNIT_TYPES`).
 """
 from __future__ import annotations
@@ -41,16 +41,20 @@ __all__ = [
     "ProvinceNeedRow", "DistanceRow", "TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES",
     "UNIT_TYPES", "GROUPS", "GENDERS", "BOOL_WORDS", "Labels", "Column", "columns",
     "parse_bool", "parse_number", "parse_whole", "parse_date", "normalise_text", "label_key",
-    "NUMBER_PATTERN", "DATE_PATTERN", "MAX_WHOLE",
+    "NUMBER_PATTERN", "DATE_PATTERN", "MAX_WHOLE", "AreaRow", "DMY_PATTERN", "DATE_FORMS",
 ]
 
 # --------------------------------------------------------------------------- cell text
 
 NUMBER_PATTERN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+#: a date written day/month/year, the Vietnamese convention (`14/05/1984`, `4/5/1984`,
+#: `14-05-1984`, `14.05.1984`): groups day, month, year
+DMY_PATTERN = r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"
 MAX_WHOLE = 2**53  # whole numbers above this cannot be held exactly by a float
 _NUMBER = re.compile(NUMBER_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
+_DMY = re.compile(DMY_PATTERN)
 
 
 def normalise_text(text: str) -> str:
@@ -83,10 +87,20 @@ def parse_whole(text: str) -> int:
     return int(value)
 
 
+DATE_FORMS = "yyyy-mm-dd or dd/mm/yyyy"
+
+
 def parse_date(text: str) -> date:
-    """A calendar date written YYYY-MM-DD; ValueError otherwise."""
-    if not _DATE.fullmatch(text):
-        raise ValueError("not a date in the form YYYY-MM-DD")
+    """A calendar date written YYYY-MM-DD or DD/MM/YYYY (day first); ValueError otherwise.
+
+    One cell alone cannot tell a month-first column (see `models.validation`): this reads
+    the day first, as Vietnamese spreadsheets do.
+    """
+    dmy = _DMY.fullmatch(text)
+    if dmy:
+        text = f"{dmy.group(4)}-{int(dmy.group(3)):02d}-{int(dmy.group(1)):02d}"
+    elif not _DATE.fullmatch(text):
+        raise ValueError(f"not a date (write {DATE_FORMS})")
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -135,7 +149,8 @@ UNIT_TYPES: dict[str, str] = _labels({
     "Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu",
 })
 GROUPS: dict[str, str] = _labels({g: g for g in ("leadership", "professional", "common", "support")})
-GENDERS: dict[str, str] = _labels({"M": "M", "F": "F"})
+#: M/F, and the Vietnamese Nam (male) / Nữ (female)
+GENDERS: dict[str, str] = _labels({"M": "M", "F": "F", "Nam": "M", "Nữ": "F"})
 
 # --------------------------------------------------------------------------- column specs
 
@@ -326,10 +341,17 @@ class DistanceRow(_Row):
     km: float = Field(ge=0)
 
 
+class AreaRow(_Row):
+    """Optional: the areas of expertise (officers' `expertise`, `province_needs.area`)."""
+    KEY: ClassVar = ("area",)
+    area: str
+    name: str = ""
+
+
 TABLES: dict[str, type[_Row]] = {
     "provinces": ProvinceRow, "units": UnitRow, "positions": PositionRow, "staff": StaffRow,
     "quotas": QuotaRow, "officers": OfficerRow, "province_needs": ProvinceNeedRow,
-    "distances": DistanceRow,
+    "distances": DistanceRow, "areas": AreaRow,
 }
 REQUIRED_TABLES: tuple[str, ...] = ("provinces", "units", "positions", "staff", "quotas")
-OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances")
+OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances", "areas")

@@ -34,11 +34,11 @@ import pandas as pd
 
 from models.dataset import TABLE_NAMES
 from models.tables import (
-    DATE_PATTERN, MAX_WHOLE, NUMBER_PATTERN, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES,
+    DATE_FORMS, DATE_PATTERN, DMY_PATTERN, MAX_WHOLE, NUMBER_PATTERN, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES,
     BOOL_WORDS, Column, columns,
 )
 
-__all__ = ["Problem", "DatasetError", "validate_tables", "check_table", "table_presence",
+__all__ = ["Problem", "DatasetError", "group", "validate_tables", "check_table", "table_presence",
            "header_problems", "missing_columns", "cell_problems", "duplicate_keys",
            "unknown_references", "conflicting_distances"]
 
@@ -75,10 +75,77 @@ class DatasetError(Exception):
     def headline(self) -> str:
         n = len(self.problems)
         where = f" in {self.source}" if self.source is not None else ""
-        return f"{n} problem{'s' if n != 1 else ''}{where}:"
+        return f"{n:,} problem{'s' if n != 1 else ''}{where}:"
+
+    def grouped(self) -> list["Problem"]:
+        """The problems as shown: a mistake repeated down a column is one message (`group`)."""
+        return group(self.problems)
 
     def __str__(self) -> str:
-        return "\n".join([self.headline(), *(f"  {p}" for p in self.problems)])
+        return "\n".join([self.headline(), *(f"  {p}" for p in self.grouped())])
+
+
+#: a fault found in more rows than this, in one column of one table, is shown as one message
+GROUP_ABOVE = 3
+#: how many of its rows (number and value) that message quotes
+GROUP_SHOWN = 5
+_HINTS = (  # (words in the message, the hint a planner can act on)
+    (("not a date", "two-digit year", "month/day/year", "ambiguous date", "impossible date"),
+     "write every date as yyyy-mm-dd or dd/mm/yyyy, or format the column as Date in Excel"),
+    (("required value is empty",),
+     "is the column filled in? Merged cells, a total row or a blank column leave cells empty"),
+    (("(not in table",),
+     "are the codes typed with their leading zeros (as text), and is the other table complete?"),
+    (("not a number", "not a finite number", "not a whole number"),
+     "write plain numbers with a decimal point (21.03); a CSV saved with ';' between fields "
+     "may use a decimal comma"),
+    (("not a boolean",), "write true/false, 1/0, yes/no or có/không"),
+    (("unknown gender",), "write M/F or Nam/Nữ"),
+)
+
+
+def _hint(message: str) -> str:
+    return next((hint for words, hint in _HINTS if any(w in message for w in words)), "")
+
+
+def group(problems: Iterable[Problem], above: int = GROUP_ABOVE, shown: int = GROUP_SHOWN) -> list[Problem]:
+    """One message for each fault repeated in more than `above` rows of a column.
+
+    Problems with the same table, column and message are one *fault*; a fault found in more
+    than `above` rows becomes one Problem (row None) that says how many rows, quotes the first
+    `shown` row numbers and values, and gives a hint. It takes the place of its first row;
+    everything else keeps its order.
+    """
+    problems = list(problems)
+    count: dict[tuple, int] = {}
+    for p in problems:
+        if p.row is not None:
+            key = (p.table, p.column, p.message)
+            count[key] = count.get(key, 0) + 1
+    out: list[Problem] = []
+    quoted: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.table, p.column, p.message)
+        if p.row is None or count[key] <= above:
+            out.append(p)
+            continue
+        if key not in quoted:
+            quoted[key] = []
+            out.append(key)            # a placeholder, replaced below
+        if len(quoted[key]) < shown:
+            quoted[key].append(p)
+    for i, item in enumerate(out):
+        if isinstance(item, tuple):
+            table, column, message = item
+            n = count[item]
+            rows = ", ".join(f"{p.row} {p.value!r}" if p.value is not None else str(p.row)
+                             for p in quoted[item])
+            more = f", … {n - len(quoted[item]):,} more" if n > len(quoted[item]) else ""
+            hint = _hint(message)
+            out[i] = Problem(table, None, column, None,
+                             f"{n:,} rows: {message} (rows {rows}{more})"
+                             + (f"; hint: {hint}" if hint else ""))
+    return out
 
 
 # --------------------------------------------------------------------------- rules
@@ -165,6 +232,46 @@ def _bound_text(bound) -> str:
     return bound.isoformat() if hasattr(bound, "isoformat") else f"{bound:g}"
 
 
+def _iso_dates(judge: _Judge, text: pd.Series) -> pd.Series:
+    """The column's dates as YYYY-MM-DD text (None where not a date), failing the others.
+
+    Accepted: `yyyy-mm-dd`, and `dd/mm/yyyy` (day first, the Vietnamese convention; also with
+    `-` or `.`, and one-digit day or month). A date is *ambiguous*, and refused rather than
+    guessed, when its column also holds a slash date whose second number is above 12: such a
+    date can only be month/day/year, so the column mixes the two orders and a date whose day
+    and month are both 12 or less (`05/04/1990`) could be either. Such month-first dates are
+    refused too. A two-digit year (`14/05/84`) is refused: its century is not guessed.
+    """
+    iso = text.str.fullmatch(DATE_PATTERN).to_numpy(dtype=bool)
+    other = judge.open & ~iso
+    parts = pd.DataFrame(index=text.index, columns=range(4), dtype=object)
+    two_digit = np.zeros(len(text), dtype=bool)
+    if other.any():                       # the (slower) day/month/year reading only where needed
+        sub = text[other]
+        parts.loc[other] = sub.str.extract(f"^{DMY_PATTERN}$").to_numpy()
+        two_digit[other] = sub.str.fullmatch(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}").to_numpy(dtype=bool)
+    dmy = parts[0].notna().to_numpy(dtype=bool)
+    judge.fail(two_digit, f"a two-digit year: the century is not guessed (write {DATE_FORMS})")
+    judge.fail(~iso & ~dmy, f"not a date (write {DATE_FORMS})")
+    out = text.where(iso)
+    if dmy.any():
+        first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+        second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+        month_first = dmy & (second > 12) & (first <= 12)
+        if month_first.any():
+            at = int(np.argmax(month_first))
+            example = f"row {int(text.index[at])} {text.iloc[at]!r}"
+            judge.fail(month_first, f"written month/day/year: dates are read day/month/year "
+                                    f"({DATE_FORMS})")
+            judge.fail(dmy & (first <= 12) & (second <= 12),
+                       f"ambiguous date: the column also has month-first dates ({example}), so "
+                       f"day and month cannot be told apart; write {DATE_FORMS}")
+        ok = dmy & judge.open
+        out[ok] = (parts.loc[ok, 3] + "-" + parts.loc[ok, 2].str.zfill(2) + "-"
+                   + parts.loc[ok, 0].str.zfill(2))
+    return out.where(judge.open)
+
+
 def cell_problems(table: str, column: Column, text: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Check one column's cells against its row-model field; return the typed column too.
 
@@ -202,9 +309,8 @@ def cell_problems(table: str, column: Column, text: pd.Series) -> tuple[pd.Serie
         return pd.Series(values.astype("float64"), index=text.index), judge.problems
 
     if kind == "date":
-        form = text.str.fullmatch(DATE_PATTERN).to_numpy(dtype=bool)
-        judge.fail(~form, "not a date in the form YYYY-MM-DD")
-        stamps = pd.to_datetime(text.where(form), format="%Y-%m-%d", errors="coerce")
+        iso = _iso_dates(judge, text)
+        stamps = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
         judge.fail(stamps.isna().to_numpy(), "impossible date")
         for op, bound in column.bounds():
             symbol, holds = _OPS[op]

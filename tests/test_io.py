@@ -151,7 +151,7 @@ def test_an_empty_folder(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("data.txt", b"hello", "a folder of CSV tables or an .xlsx workbook"),
     ("staff.csv", b"staff_id\n", "give the folder that holds the CSV tables"),
-    ("book.xlsx", b"not a zip file", "cannot be read as an .xlsx workbook")])
+    ("book.xlsx", b"not a zip file", "not an .xlsx workbook (not a zip archive)")])
 def test_a_file_that_is_not_a_dataset(tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
     found = problems(tmp_path / name)

@@ -38,7 +38,7 @@ def test_row_models_have_the_contract_columns_in_order(table):
 
 def test_required_and_optional_tables():
     assert REQUIRED_TABLES == ("provinces", "units", "positions", "staff", "quotas")
-    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances")
+    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "areas")
     assert list(TABLES) == [*REQUIRED_TABLES, *OPTIONAL_TABLES]
 
 
@@ -116,12 +116,22 @@ def test_parse_whole_rejects(text, message):
 
 @pytest.mark.parametrize("text, message", [
     ("1990-13-45", "impossible date"), ("2023-02-30", "impossible date"), ("2023-02-29", "impossible date"),
-    ("1990/05/01", "YYYY-MM-DD"), ("1990-5-1", "YYYY-MM-DD"), ("01-05-1990", "YYYY-MM-DD"),
-    ("1990-05-01 00:00:00", "YYYY-MM-DD"),
+    ("1990/05/01", "not a date"), ("1990-5-1", "not a date"), ("14/05/84", "not a date"),
+    ("1990-05-01 00:00:00", "not a date"), ("31/04/1990", "impossible date"),
 ])
 def test_parse_date_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["14/05/1984", "14-05-1984", "14.05.1984", "14/5/1984", "1984-05-14"])
+def test_parse_date_reads_day_month_year_as_well(text):
+    """Issue 9: dates written dd/mm/yyyy, the Vietnamese convention (day first)."""
+    assert parse_date(text) == date(1984, 5, 14)
+
+
+def test_parse_date_reads_a_short_day_first():
+    assert parse_date("4/5/1984") == date(1984, 5, 4)
 
 
 def test_parse_date_accepts_a_leap_day():

@@ -70,7 +70,7 @@ CELL_RULES = [
     ("staff", 2, "staff_id", ["X9"], "", "required value is empty"),
     ("staff", 3, "birth_date", ["2024-02-29", "1900-01-01"], "1990-13-45", "impossible date"),
     ("staff", 3, "birth_date", ["1990-05-01"], "2023-02-30", "impossible date"),
-    ("staff", 3, "birth_date", ["1990-05-01"], "1990/05/01", "not a date in the form YYYY-MM-DD"),
+    ("staff", 3, "birth_date", ["1990-05-01"], "1990/05/01", "not a date (write yyyy-mm-dd or dd/mm/yyyy)"),
     ("staff", 3, "birth_date", ["1990-05-01"], "1899-12-31", "must be ≥ 1900-01-01"),
     ("staff", 4, "gender", ["f", "M"], "X", "unknown gender"),
     ("staff", 4, "movable", ["có", "No", ""], "maybe", "not a boolean"),
@@ -172,7 +172,8 @@ def test_optional_tables_may_be_absent():
     assert not ds.has_officers
 
 
-REQUIRED_COLUMNS = [(t, c.name) for t, m in TABLES.items() for c in columns(m) if c.required]
+REQUIRED_COLUMNS = [(t, c.name) for t, m in TABLES.items() for c in columns(m)
+                    if c.required and t in tiny_tables()]
 
 
 @pytest.mark.parametrize("table, column", REQUIRED_COLUMNS, ids=[f"{t}.{c}" for t, c in REQUIRED_COLUMNS])
