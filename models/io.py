@@ -32,10 +32,12 @@ import pandas as pd
 
 from models.csv_read import read_csv_table
 from models.dataset import TABLE_NAMES, Dataset
-from models.sheet_layout import decimal_comma, required_names, text_frame
+from models.sheet_layout import code_columns, decimal_comma, required_names, text_frame
+from models.tabular import Column as TabularColumn
 from models.sheet_text import sheet_frame
 from models.tables import TABLES, columns, normalise_text
 from models.validation import ROW_COLUMN, DatasetError, Problem, validate_tables
+from models.workbook import Workbook, zip_day
 from models.workbook_read import WorkbookRefused, cell_text, read_sheets
 
 __all__ = ["read_dataset", "dataset_from_rows", "write_csv_folder", "write_xlsx",
@@ -247,62 +249,35 @@ def write_csv_folder(ds: Dataset, folder: str | os.PathLike) -> Path:
 def write_xlsx(ds: Dataset, path: str | os.PathLike) -> Path:
     """Write every table present as a sheet of one workbook (and the note in sheet `about`).
 
-    Numbers are number cells (text cells when a float needs all 17 digits), dates date
-    cells shown YYYY-MM-DD, all other cells text cells (a code such as "00004" or a name
-    starting with "=" stays text).
+    Through the project's streaming writer (`models.workbook`): whole numbers and numbers are
+    number cells (written with all the digits a float needs: they read back equal), booleans
+    boolean cells, dates text `YYYY-MM-DD`, codes text cells formatted as text (`00004` stays
+    `00004`, and a planner typing in the column keeps text), all other cells text cells (a
+    name starting with "=" stays text: a shared-string cell is never a formula).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
     path = Path(path)
     _refuse_source(ds, path)
-    book = Workbook(write_only=True)
+    book = Workbook("", zip_day(None))
     if ds.note:
-        sheet = book.create_sheet("about")
-        sheet.append([_text_cell(sheet, ds.meta.get("about") or ds.note, WriteOnlyCell)])
+        book.add_rows("about", [[(ds.meta.get("about") or ds.note, 0)]], [100.0])
     for name, frame in ds.tables().items():
-        sheet = book.create_sheet(name)
-        cols = _export_columns(frame)
-        sheet.append([_text_cell(sheet, c, WriteOnlyCell) for c in cols])
         kinds = {c.name: c.kind for c in columns(TABLES[name])}
-        writers = [_cell_writer(kinds.get(c, "text"), sheet, WriteOnlyCell) for c in cols]
-        values = [frame[c].tolist() if kinds.get(c) != "date" else
-                  [None if pd.isna(v) else v.date() for v in frame[c]] for c in cols]
-        for row in zip(*values):
-            sheet.append([w(v) for w, v in zip(writers, row)])
+        codes = code_columns(name)
+        cols = [_workbook_column(col, kinds.get(col, "text"), col in codes, frame[col])
+                for col in _export_columns(frame)]
+        book.add_table(name, cols, {c.name: c.name for c in cols})
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
 
 
-def _text_cell(sheet, value: str, cell_type):
-    if value == "":
-        return None
-    cell = cell_type(sheet, value=value)
-    cell.data_type = "s"   # never a formula
-    return cell
-
-
-def _cell_writer(kind: str, sheet, cell_type):
+def _workbook_column(name: str, kind: str, code: bool, s: pd.Series) -> TabularColumn:
     if kind == "number":
-        def number_cell(v):
-            if math.isnan(v):
-                return None
-            # openpyxl writes numbers with 16 significant digits; the rare float that needs
-            # 17 goes as exact text (read back as the same number)
-            return float(v) if float("%.16g" % v) == v else _text_cell(sheet, repr(float(v)), cell_type)
-        return number_cell
+        return TabularColumn(name, "number", [None if math.isnan(v) else repr(float(v)) for v in s.tolist()])
     if kind == "whole":
-        return int
+        return TabularColumn(name, "number", [str(int(v)) for v in s.tolist()])
     if kind == "bool":
-        return lambda v: "true" if v else "false"
+        return TabularColumn(name, "bool", [bool(v) for v in s.tolist()])
     if kind == "date":
-        def date_cell(v):
-            if v is None:
-                return None
-            cell = cell_type(sheet, value=v)
-            cell.number_format = "yyyy-mm-dd"
-            return cell
-        return date_cell
-    return lambda v: _text_cell(sheet, v, cell_type)
-
+        return TabularColumn(name, "text", s.dt.strftime("%Y-%m-%d").fillna("").tolist())
+    return TabularColumn(name, "code" if code else "text", s.astype(str).tolist())

@@ -15,6 +15,7 @@ A workbook holds more than text, and some of it would be misread silently as tex
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 
@@ -52,11 +53,23 @@ def sheet_frame(table: str, name: str, sheet: Sheet) -> tuple[pd.DataFrame | Non
     header = [normalise_text(h) for h in head[at]]
     problems = _merged(table, name, raw, sheet.merged, at)
     problems += _formulas(table, name, header, sheet, at)
-    problems += _numeric_codes(table, name, header, raw, at)
-    nfc = unicodedata.normalize
-    body = [[nfc("NFC", v).strip() if v.__class__ is str else cell_text(v).strip() for v in r]
-            for r in raw[at + 1:]]
+    columns = list(zip(*raw[at + 1:]))          # python-calamine rows are all as wide
+    problems += _numeric_codes(table, name, header, columns, at)
+    body = pd.DataFrame({i: _texts(col) for i, col in enumerate(columns)},
+                        index=range(len(raw) - at - 1), columns=range(len(columns)), dtype=object)
     return text_frame(head[at], body, first_row=at + 2, stripped=True), problems
+
+
+_nfc = functools.partial(unicodedata.normalize, "NFC")
+
+
+def _texts(values: Sequence) -> list[str]:
+    """One column's cells as stripped text; C-level maps where the column is all text."""
+    if set(map(type, values)) == {str}:
+        if "".join(values).isascii():
+            return list(map(str.strip, values))
+        return list(map(str.strip, map(_nfc, values)))
+    return [v.strip() for v in map(cell_text, values)]
 
 
 def _merged(table: str, name: str, raw: list[list], merged, header: int) -> list[Problem]:
@@ -101,16 +114,17 @@ def _formulas(table: str, name: str, header: list[str], sheet: Sheet, at: int) -
                     f"{_first(scan.formulas_without_value)})")]
 
 
-def _numeric_codes(table: str, name: str, header: list[str], raw: list[list], at: int) -> list[Problem]:
+def _numeric_codes(table: str, name: str, header: list[str], columns: list[Sequence], at: int
+                   ) -> list[Problem]:
     out = []
     codes = code_columns(table)
     for col, column in enumerate(header):
-        if column not in codes:
+        if column not in codes or col >= len(columns):
             continue
-        found = [(r + 1, v) for r, row in enumerate(raw[at + 1:], start=at + 1)
-                 if col < len(row) and row[col].__class__ in (float, int)]
-        if not found:
+        values = columns[col]
+        if not ({float, int} & set(map(type, values))):
             continue
+        found = [(r, v) for r, v in enumerate(values, start=at + 2) if v.__class__ in (float, int)]
         quoted = _first([f"{r} {cell_text(v)!r}" for r, v in found])
         out.append(Problem(
             table, None, column, None,

@@ -13,7 +13,8 @@ before python-calamine sees a sheet, `inspect_workbook`:
    rectangle the cells span, and stops at the first limit passed: `MAX_ROWS` rows,
    `MAX_XML_BYTES` of XML, `MAX_CELLS` cells in the rectangle from A1 to the last cell;
 3. notes, on the way, every cell that holds a formula without a cached value (a file written
-   by a program that does not calculate): such a cell would read as empty.
+   by a program that does not calculate), and the text of error cells (`#N/A`): python-calamine
+   reads both as empty.
 
 A refusal is a `WorkbookRefused` whose text names the sheet and says what to do. Time and
 memory: a sheet is scanned at zlib speed (a national sheet of 55 MB in about 0.4 s); a bomb
@@ -49,6 +50,8 @@ _COLUMN = re.compile(rb'<' + _P + rb'c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb"<" + _P + rb"c\b([^>]*)>\s*<" + _P + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f>)"
     rb"\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>")
+_ERROR_CELL = re.compile(rb"<" + _P + rb'c\b([^>]*\st="e"[^>]*)>(?:(?!</' + _P + rb'c>).)*?<' + _P
+                         + rb"v>([^<]*)</" + _P + rb"v>", re.S)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3}[0-9]+)"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="[A-Z]*([0-9]*)(?::[A-Z]*([0-9]+))?"')
 
@@ -67,6 +70,7 @@ class SheetScan:
     row_tags: int = 0                     # how many <row> elements
     formulas_without_value: list[str] = field(default_factory=list)   # cell references, first ones
     n_formulas_without_value: int = 0
+    errors: dict[str, str] = field(default_factory=dict)   # cell reference → its error text (#N/A)
 
 
 def column_number(letters: str) -> int:
@@ -164,6 +168,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, part: str, formulas_shown: 
     return scan
 
 
+#: error cells (#N/A, #DIV/0!, …) remembered per sheet: python-calamine reads them as empty
+MAX_ERRORS = 100_000
+
+
 def _measure(scan: SheetScan, sheet: str, data: bytes, formulas_shown: int) -> None:
     prefixed = b":row" in data
     rows = (_ROW_R_ANY if prefixed else _ROW_R).findall(data)
@@ -178,6 +186,11 @@ def _measure(scan: SheetScan, sheet: str, data: bytes, formulas_shown: int) -> N
             f"sheet {sheet!r}: its cells span {scan.rows:,} rows × {scan.columns:,} columns (to "
             f"column {column_letters(scan.columns)}), beyond the limit of {MAX_CELLS:,} cells: "
             "refused so as not to exhaust memory; delete the stray cells far right or far down")
+    if b't="e"' in data and len(scan.errors) < MAX_ERRORS:
+        for m in _ERROR_CELL.finditer(data):
+            ref = _CELL_REF.search(m.group(1))
+            if ref:
+                scan.errors[ref.group(1).decode()] = m.group(2).decode("utf-8", "replace")
     if b"</f>" in data or b"<f " in data or b"<f/>" in data or b":f" in data:
         for m in _FORMULA_WITHOUT_VALUE.finditer(data):
             scan.n_formulas_without_value += 1

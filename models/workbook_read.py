@@ -3,7 +3,8 @@
 `read_sheets(path, select)` gives the workbook's sheet names and, for each sheet `select`
 picks, a `Sheet`: its cells as Python values from row 1 and column A (python-calamine's
 `to_python(skip_empty_area=False)`: text, float, bool, date, datetime, time, timedelta; an
-empty cell is ""), its merged areas, and the formula cells that have no saved value.
+empty cell is ""; an error cell its text, `#N/A`, as Excel shows it), its merged areas, and
+the formula cells that have no saved value.
 
 `models.workbook_guard` looks at every sheet first (bombs are refused before python-calamine
 allocates anything). Anything wrong with the file — not a zip, damaged, not a workbook — is a
@@ -27,7 +28,7 @@ from typing import Any
 
 import python_calamine
 
-from models.workbook_guard import SheetScan, WorkbookRefused, inspect_workbook
+from models.workbook_guard import SheetScan, WorkbookRefused, column_number, inspect_workbook
 
 __all__ = ["Sheet", "read_sheets", "cell_text", "WorkbookRefused"]
 
@@ -100,8 +101,19 @@ def read_sheets(path: str | os.PathLike, select: Callable[[list[str]], Iterable[
                     merged = sheet.merged_cell_ranges or []
                 except _DAMAGED as e:
                     raise WorkbookRefused(f"sheet {name!r} is damaged ({_reason(e)})") from None
-                sheets[name] = Sheet(rows, list(merged), scans.get(name, SheetScan()))
+                scan = scans.get(name, SheetScan())
+                _put_errors(rows, scan.errors)
+                sheets[name] = Sheet(rows, list(merged), scan)
     return names, sheets
+
+
+def _put_errors(rows: list[list], errors: dict[str, str]) -> None:
+    """Error cells (#N/A, #DIV/0!) as their text, as Excel shows them (python-calamine: empty)."""
+    for ref, text in errors.items():
+        letters = ref.rstrip("0123456789")
+        r, c = int(ref[len(letters):]) - 1, column_number(letters) - 1
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = text
 
 
 def _reason(e: BaseException) -> str:
