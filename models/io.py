@@ -74,15 +74,15 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     if not path.exists():
         raise _fail(path, "no such file or folder")
     if path.is_dir():
-        frames, problems, expected, note, about = _read_folder(path)
+        frames, problems, expected, note, about, marks = _read_folder(path)
     elif path.suffix.lower() == ".xlsx":
-        frames, problems, expected, note, about = _read_workbook(path)
+        frames, problems, expected, note, about, marks = _read_workbook(path)
     elif path.suffix.lower() == ".csv":
         raise _fail(path, f"not a dataset: give the folder that holds the CSV tables ({path.parent}), "
                           "not one of its files")
     else:
         raise _fail(path, "not a dataset: give a folder of CSV tables or an .xlsx workbook")
-    typed = validate_tables(frames, problems=problems, expected=expected, source=path)
+    typed = validate_tables(frames, problems=problems, expected=expected, source=path, **marks)
     return Dataset(**typed, source=path, note=note, meta={"about": about} if about else {})
 
 
@@ -164,7 +164,7 @@ def _read_folder(folder: Path):
         problems.append(Problem(_WHOLE, None, None, None,
                                 "files not used (not a table name): " + ", ".join(others)))
     about = _about_folder(folder)
-    return frames, problems, lambda t: f"{t}.csv in {folder}", _first_paragraph(about), about
+    return frames, problems, lambda t: f"{t}.csv in {folder}", _first_paragraph(about), about, {}
 
 
 def _about_sheet(names: Sequence[str]) -> str | None:
@@ -184,11 +184,13 @@ def _read_workbook(path: Path):
         raise _fail(path.name, str(e)) from None
     found, problems = _match(names)
     frames: dict[str, pd.DataFrame | None] = {}
+    broken, covered = set(), set()
     for table, sheet_name in found.items():
-        sheet = sheets.pop(sheet_name)
-        frames[table], found_problems = sheet_frame(table, sheet_name, sheet)
-        problems += found_problems
-        del sheet
+        read = sheet_frame(table, sheet_name, sheets.pop(sheet_name))
+        frames[table] = read.frame
+        problems += read.problems
+        broken |= {(table, c) for c in read.broken}
+        covered |= {(table, r, c) for r, c in read.covered}
     about = ""
     about_sheet = _about_sheet(names)
     if about_sheet is not None:
@@ -198,7 +200,8 @@ def _read_workbook(path: Path):
     if others and any(t not in found for t in TABLE_NAMES[:5]):
         problems.append(Problem(_WHOLE, None, None, None,
                                 "sheets not used (not a table name): " + ", ".join(others)))
-    return frames, problems, lambda t: f"a sheet named {t} in {path.name}", _first_paragraph(about), about
+    marks = {"broken": broken, "covered": covered}
+    return frames, problems, lambda t: f"a sheet named {t} in {path.name}", _first_paragraph(about), about, marks
 
 
 # --------------------------------------------------------------------------- writing

@@ -9,8 +9,8 @@ workbooks alike:
 * row numbers stay the planner's: the header's own row number, data rows below it;
 * a Vietnamese-locale CSV (`;` between fields) may write numbers with a decimal comma
   (`21,0386`) and thousands dots (`8.807.523`): `decimal_comma` turns the number columns of
-  such a file into plain decimal text. A column reads thousands dots only when it also has a
-  decimal comma somewhere (else `1.234` is one point two three four, as it is in a comma file).
+  such a file into plain decimal text. The file reads thousands dots only when it has a
+  decimal comma somewhere (else `1.234` is one point two three four, as in a comma file).
 """
 from __future__ import annotations
 
@@ -87,18 +87,19 @@ _THOUSANDS = r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]*)?"
 
 
 def decimal_comma(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The number columns of a `;`-separated CSV with `,` as the decimal mark, as plain text."""
-    numbers = [c.name for c in columns(TABLES[table]) if c.kind in ("number", "whole")]
+    """The number columns of a `;`-separated CSV with `,` as the decimal mark, as plain text.
+
+    The file writes a decimal comma when any number cell of it does (`21,0386`); then a dot
+    is a thousands separator (`8.807.523`, `220.000`) where it groups digits by three. A file
+    without any decimal comma is left as it is (its dots are decimal points)."""
+    numbers = [i for i, name in enumerate(frame.columns)
+               if name in {c.name for c in columns(TABLES[table]) if c.kind in ("number", "whole")}]
+    if not any(frame.iloc[:, i].str.fullmatch(_DECIMAL_COMMA).any() for i in numbers):
+        return frame
     out = frame.copy()
-    for i, name in enumerate(frame.columns):
-        if name not in numbers:
-            continue
+    for i in numbers:
         s = frame.iloc[:, i]
-        comma = s.str.fullmatch(_DECIMAL_COMMA)
-        if not comma.any():
-            continue
         grouped = s.str.fullmatch(_THOUSANDS)
         fixed = s.where(~grouped, s.str.replace(".", "", regex=False))
-        fixed = fixed.where(~(comma | grouped), fixed.str.replace(",", ".", regex=False))
-        out.isetitem(i, fixed)
+        out.isetitem(i, fixed.str.replace(",", ".", regex=False))
     return out

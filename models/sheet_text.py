@@ -16,6 +16,7 @@ A workbook holds more than text, and some of it would be misread silently as tex
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 import unicodedata
 from collections.abc import Sequence
 
@@ -27,7 +28,7 @@ from models.validation import GROUP_ABOVE, GROUP_SHOWN, Problem
 from models.workbook_guard import column_letters, column_number
 from models.workbook_read import Sheet, cell_text
 
-__all__ = ["sheet_frame"]
+__all__ = ["sheet_frame", "SheetFrame"]
 
 
 def _cell(row: int, col: int) -> str:
@@ -43,13 +44,21 @@ def _first(items: Sequence[str], n: int = GROUP_SHOWN) -> str:
     return ", ".join(items[:n]) + (f", … {len(items) - n:,} more" if len(items) > n else "")
 
 
-def sheet_frame(table: str, name: str, sheet: Sheet) -> tuple[pd.DataFrame | None, list[Problem]]:
+@dataclass
+class SheetFrame:
+    frame: pd.DataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)                 # code columns refused whole
+    covered: set[tuple[int, str]] = field(default_factory=set)    # (row, column) already reported
+
+
+def sheet_frame(table: str, name: str, sheet: Sheet) -> SheetFrame:
     """The text frame of the sheet `name` holding `table`, and the problems found on the way."""
     raw = sheet.rows
     head = [[cell_text(v) for v in r] for r in raw[:HEADER_SEARCH]]
     at = find_header(head, required_names(table))
     if at is None:
-        return None, [Problem(table, 1, None, None, f"sheet {name!r}: the header row (row 1) is empty")]
+        return SheetFrame(None, [Problem(table, 1, None, None, f"sheet {name!r}: the header row (row 1) is empty")])
     header = [normalise_text(h) for h in head[at]]
     problems = _merged(table, name, raw, sheet.merged, at)
     problems += _formulas(table, name, header, sheet, at)
@@ -57,7 +66,10 @@ def sheet_frame(table: str, name: str, sheet: Sheet) -> tuple[pd.DataFrame | Non
     problems += _numeric_codes(table, name, header, columns, at)
     body = pd.DataFrame({i: _texts(col) for i, col in enumerate(columns)},
                         index=range(len(raw) - at - 1), columns=range(len(columns)), dtype=object)
-    return text_frame(head[at], body, first_row=at + 2, stripped=True), problems
+    frame = text_frame(head[at], body, first_row=at + 2, stripped=True)
+    return SheetFrame(frame, problems, broken={p.column for p in problems if p.column in code_columns(table)
+                                                and p.row is None},
+                      covered={(p.row, p.column) for p in problems if p.row is not None})
 
 
 _nfc = functools.partial(unicodedata.normalize, "NFC")

@@ -414,17 +414,22 @@ def _number_text(x: float) -> str:
 def validate_tables(frames: Mapping[str, pd.DataFrame | None], *,
                     problems: Iterable[Problem] = (),
                     expected: Callable[[str], str] = lambda t: f"a table named {t}",
-                    source: object = None) -> dict[str, pd.DataFrame]:
+                    source: object = None, broken: Iterable[tuple[str, str]] = (),
+                    covered: Iterable[tuple[str, int, str]] = ()) -> dict[str, pd.DataFrame]:
     """Run every rule; return the typed frames of the tables present, or raise DatasetError.
 
     `frames`: table name → text frame; None for a table that is there but could not be read
     (its problem is among `problems`); tables not in `frames` are missing. `expected(table)`
-    says where the table was looked for, for the missing-table message.
+    says where the table was looked for, for the missing-table message. `broken`: (table,
+    column) pairs already refused as a whole (codes stored as numbers): no reference or key
+    is checked through them. `covered`: (table, row, column) cells whose problem is among
+    `problems` (a formula without a value): no other problem is reported for them.
     """
     problems = list(problems)
+    given = len(problems)
     problems += table_presence(frames, expected)
     typed: dict[str, pd.DataFrame] = {}
-    broken: set[tuple[str, str]] = set()
+    broken: set[tuple[str, str]] = set(broken)
     for table in TABLE_NAMES:
         frame = frames.get(table)
         if frame is None:
@@ -438,6 +443,10 @@ def validate_tables(frames: Mapping[str, pd.DataFrame | None], *,
     problems += unknown_references(typed, broken)
     if "distances" in typed and ("distances", "km") not in broken:
         problems += conflicting_distances(typed["distances"])
+    covered = set(covered)
+    if covered:
+        problems = problems[:given] + [p for p in problems[given:]
+                                       if (p.table, p.row, p.column) not in covered]
     if problems:
         rank = {t: i for i, t in enumerate(TABLE_NAMES)}
         problems.sort(key=lambda p: (rank.get(p.table, -1), -1 if p.row is None else p.row))

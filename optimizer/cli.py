@@ -23,7 +23,8 @@ from rich.console import Console
 from models.dataset import Dataset
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
-from models.validation import DatasetError
+from models.plausibility import implausible
+from models.validation import DatasetError, group
 from optimizer.compare import compare as run_compare
 from optimizer.compare import print_comparison, sweep, write_comparison
 from optimizer.officers import PostingError, post_officers, write_postings
@@ -94,8 +95,9 @@ def _main() -> None:
 
 def _print_problems(error: DatasetError, max_shown: int = 0) -> None:
     """Every problem of the dataset, one a line (CONTRACT.md §3: all of them, not the first
-    only); ``max_shown`` > 0 caps the list on screen when asked for (`validate --max-shown`)."""
-    problems = error.problems
+    only), a fault repeated in many rows of a column as one line (§4, `DatasetError.grouped`);
+    ``max_shown`` > 0 caps the list on screen when asked for (`validate --max-shown`)."""
+    problems = error.grouped()    # a mistake repeated down a column: one message (§4)
     shown = problems[:max_shown] if max_shown > 0 else problems
     lines = [error.headline(), *(f"  {p}" for p in shown)]
     if len(shown) < len(problems):
@@ -162,6 +164,15 @@ def validate(
                f"surplus {b['surplus']:,}, shortage {b['shortage']:,}.")
     if not ds.has_officers:
         typer.echo("No officers / province_needs tables: no support officers will be posted.")
+    _print_warnings(implausible(ds, Scenario().plan_date))
+
+
+def _print_warnings(found: list) -> None:
+    """The implausible values (`models.plausibility`), grouped like problems; not an error."""
+    if found:
+        lines = [f"{len(found):,} warning{'s' if len(found) != 1 else ''} (implausible values; "
+                 "the dataset can be used, but check them):", *(f"  {p}" for p in group(found))]
+        typer.echo("\n".join(lines))
 
 
 OutArg = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files (created if needed).")]

@@ -155,25 +155,32 @@ def test_a_workbook_is_validated_too(tmp_path):
     assert code == 1 and "staff row 3, column unit_code, value '77777': unknown unit" in out
 
 
-def test_a_long_list_is_listed_in_full_unless_capped(tmp_path):
+def test_a_long_list_of_one_mistake_is_one_message_and_others_are_capped(tmp_path):
+    """§4: 250 rows with the same fault are one grouped line; distinct faults each have theirs."""
     t = tiny_tables()
     t["staff"] += [[f"X{i}", "77777", "DC", "1990-01-01", "M", "", "", ""] for i in range(250)]
+    t["units"][2][4] = "north"
+    t["units"][3][5] = "east"
     folder = write_tables(tmp_path / "bad", t)
     code, out = validate(folder)
-    assert code == 1 and "250 problems" in out.splitlines()[0]
-    assert sum("unknown unit" in line for line in out.splitlines()) == 250
-    code, out = validate(folder, "--max-shown", "200")
-    assert code == 1 and sum("unknown unit" in line for line in out.splitlines()) == 200
-    assert "… and 50 more" in out
+    lines = out.splitlines()
+    assert code == 1 and "252 problems" in lines[0] and len(lines) == 4
+    assert lines[3].startswith("  staff, column unit_code: 250 rows: unknown unit (not in table units) "
+                               "(rows 10 '77777', 11 '77777', 12 '77777', 13 '77777', 14 '77777', … 245 more)")
+    code, out = validate(folder, "--max-shown", "2")
+    assert code == 1 and len(out.splitlines()) == 4 and "… and 1 more" in out
 
 
-def test_solve_lists_every_problem_too(tmp_path):
+def test_solve_groups_the_problems_too(tmp_path):
     t = tiny_tables()
     t["staff"] += [[f"X{i}", "77777", "DC", "1990-01-01", "M", "", "", ""] for i in range(250)]
     folder = write_tables(tmp_path / "bad", t)
     result = CliRunner().invoke(cli.app, ["solve", str(folder), "--out", str(tmp_path / "plan")])
     assert result.exit_code == 1
-    assert sum("unknown unit" in line for line in result.output.splitlines()) == 250
+    assert [line for line in result.output.splitlines() if "unknown unit" in line] == [
+        "  staff, column unit_code: 250 rows: unknown unit (not in table units) (rows 10 '77777', "
+        "11 '77777', 12 '77777', 13 '77777', 14 '77777', … 245 more); hint: are the codes typed "
+        "with their leading zeros (as text), and is the other table complete?"]
 
 
 @pytest.mark.parametrize("make, message", [
