@@ -21,6 +21,7 @@ import math
 import os
 import unicodedata
 import zipfile
+import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from typing import Any
 
 import python_calamine
 
-from models.workbook_guard import SheetScan, WorkbookRefused, column_number, inspect_workbook
+from models.workbook_guard import (SheetScan, WorkbookRefused, column_number, inspect_workbook,
+                                   sheet_parts)
 
 __all__ = ["Sheet", "read_sheets", "cell_text", "WorkbookRefused"]
 
@@ -76,20 +78,23 @@ def read_sheets(path: str | os.PathLike, select: Callable[[list[str]], Iterable[
     except OSError as e:
         raise WorkbookRefused(f"cannot be opened ({e.strerror or e})") from None
     with archive:
+        try:                       # the guard first: nothing is expanded before it has looked
+            names = list(sheet_parts(archive))
+            wanted = list(select(names))
+            scans = inspect_workbook(archive, wanted)
+        except WorkbookRefused:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+            raise WorkbookRefused(f"the file is damaged ({_reason(e)}): save it again from Excel, "
+                                  "or ask for a fresh copy") from None
+        except (*_DAMAGED, ET.ParseError) as e:
+            raise WorkbookRefused(f"not a readable .xlsx workbook ({_reason(e)})") from None
         try:
             book = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
         except _DAMAGED as e:
             raise WorkbookRefused(f"not a readable .xlsx workbook ({_reason(e)})") from None
         with book:
             kinds = {m.name: m.typ for m in book.sheets_metadata}
-            names = list(book.sheet_names)
-            wanted = list(select(names))
-            try:
-                scans = inspect_workbook(archive, wanted)
-            except WorkbookRefused:
-                raise
-            except _DAMAGED as e:
-                raise WorkbookRefused(f"the file is damaged ({_reason(e)})") from None
             sheets = {}
             for name in wanted:
                 if kinds.get(name) != python_calamine.SheetTypeEnum.WorkSheet:
