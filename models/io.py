@@ -20,6 +20,8 @@ paragraph, on one line; the whole text is kept in `Dataset.meta["about"]`), or `
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import os
 import tomllib
@@ -177,16 +179,31 @@ def _sheets_to_read(names: list[str]) -> list[str]:
     return list(_match(names)[0].values()) + ([about] if about is not None else [])
 
 
+@contextlib.contextmanager
+def no_gc():
+    """The cyclic garbage collector paused: a big sheet makes millions of small objects, none
+    in a cycle, and the collector's passes over them cost as much as the reading."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read_workbook(path: Path):
     try:
-        names, sheets = read_sheets(path, _sheets_to_read)
+        with no_gc():
+            names, sheets = read_sheets(path, _sheets_to_read)
     except WorkbookRefused as e:
         raise _fail(path.name, str(e)) from None
     found, problems = _match(names)
     frames: dict[str, pd.DataFrame | None] = {}
     broken, covered = set(), set()
     for table, sheet_name in found.items():
-        read = sheet_frame(table, sheet_name, sheets.pop(sheet_name))
+        with no_gc():
+            read = sheet_frame(table, sheet_name, sheets.pop(sheet_name))
         frames[table] = read.frame
         problems += read.problems
         broken |= {(table, c) for c in read.broken}
