@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import models.workbook_guard as guard
 import optimizer.cli as cli
-from conftest import tiny_tables, write_tables
+from datasets import tiny_tables, write_tables
 from models.io import dataset_from_rows, read_dataset
 from models.validation import DatasetError
 

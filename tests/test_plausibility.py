@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 import optimizer.cli as cli
-from conftest import tiny_tables, write_tables
+from datasets import tiny_tables, write_tables
 from models.io import dataset_from_rows
 from models.plausibility import (implausible, implausible_age, quota_beyond_staff,
                                  road_shorter_than_great_circle, unit_outside_vietnam, unknown_areas)

@@ -26,7 +26,7 @@ from openpyxl.styles.numbers import is_date_format as openpyxl_is_date
 from openpyxl.styles.numbers import is_timedelta_format as openpyxl_is_timedelta
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from conftest import tiny_tables
+from datasets import tiny_tables
 from models.io import dataset_from_rows, read_dataset, write_xlsx
 from models.validation import DatasetError
 from models.workbook_read import WorkbookRefused, cell_text, read_sheets
