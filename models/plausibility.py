@@ -30,10 +30,10 @@ import pandas as pd
 from models.dataset import TABLE_NAMES, Dataset
 from models.geo import haversine_km
 from models.retirement import retirement_dates
-from models.validation import ROW_COLUMN, Problem
+from models.validation import ROW_COLUMN, Problem, group
 
 __all__ = ["implausible", "unit_outside_vietnam", "implausible_age", "quota_beyond_staff",
-           "unknown_areas", "road_shorter_than_great_circle", "LAT_RANGE", "LON_RANGE",
+           "unknown_areas", "road_shorter_than_great_circle", "warning_records", "LAT_RANGE", "LON_RANGE",
            "MIN_AGE", "YEARS_PAST_RETIREMENT", "QUOTA_TIMES_STAFF", "ROAD_TOLERANCE"]
 
 LAT_RANGE = (8.0, 24.0)
@@ -135,3 +135,10 @@ def implausible(ds: Dataset, plan_date: dt.date = dt.date(2026, 1, 1)) -> list[P
              + road_shorter_than_great_circle(ds.distances, ds.units))
     rank = {t: i for i, t in enumerate(TABLE_NAMES)}
     return sorted(found, key=lambda p: (rank.get(p.table, -1), p.row or 0))
+
+
+def warning_records(found: list[Problem]) -> list[dict]:
+    """The warnings as summary.json writes them: grouped like the printed ones (a fault in many
+    rows of a column is one record with `row` null), each {table, row, column, value, message}."""
+    return [{"table": p.table, "row": p.row, "column": p.column, "value": p.value,
+             "message": p.message} for p in group(found)]

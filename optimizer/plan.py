@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from models.dataset import Dataset
+from models.plausibility import implausible, warning_records
 from models.scenario import Scenario, apply_quota_adjustment, check_province_codes, restrict_to_provinces
 from optimizer.officers import PostingError, post_officers
 from optimizer.reassign.audit import Violation, check_plan
@@ -93,6 +95,7 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
     check_province_codes(ds, scenario)
+    warnings = implausible(ds, scenario.plan_date)   # of the dataset as given (CONTRACT.md §4)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
     t = time.perf_counter()
@@ -142,5 +145,6 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
         timings["officers"] = time.perf_counter() - t
 
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
+    summary = dataclasses.replace(summary, extras={**summary.extras, "warnings": warning_records(warnings)})
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
                 postings=postings, explanations=explanations, note=ds.note)

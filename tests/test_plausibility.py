@@ -1,6 +1,7 @@
 """models.plausibility: each warning rule with a satisfied and a violated case (issue 9, §4)."""
 import datetime as dt
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -128,3 +129,31 @@ def test_the_areas_table_is_read_when_given(tmp_path):
     t["areas"] = AREAS
     from models.io import read_dataset
     assert list(read_dataset(write_tables(tmp_path / "d", t)).areas["area"]) == [r[0] for r in AREAS[1:]]
+
+
+def test_solve_repeats_the_warnings_in_summary_json_the_workbook_and_the_report(tmp_path):
+    import json
+    t = tiny_tables()
+    t["staff"][8][3] = "2030-01-01"                       # S08: born after the plan date
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(cli.app, ["solve", str(write_tables(tmp_path / "d", t)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"] == [{
+        "table": "staff", "row": 9, "column": "birth_date", "value": "2030-01-01",
+        "message": "younger than 18 on the plan date 2026-01-01: is the birth year right?"}]
+    assert "Cảnh báo dữ liệu đầu vào: 1 giá trị bất thường" in (out / "report.html").read_text(encoding="utf-8")
+    summary_sheet = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)["Tóm tắt"]
+    cells = [c for row in summary_sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "staff row 9, column birth_date, value '2030-01-01': younger than 18 on the plan date " \
+           "2026-01-01: is the birth year right?" in cells
+
+
+def test_solve_without_warnings_writes_an_empty_list(tmp_path):
+    import json
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(cli.app, ["solve", str(write_tables(tmp_path / "d", tiny_tables())),
+                                          "--out", str(out)])
+    assert result.exit_code == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["warnings"] == []
+    assert "Cảnh báo dữ liệu đầu vào" not in (out / "report.html").read_text(encoding="utf-8")

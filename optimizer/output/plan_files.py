@@ -214,6 +214,14 @@ def _value_vi(key: str, value: Any) -> tuple[Any, int]:
     return scalar_text(value), ST_DEFAULT
 
 
+def warning_text(w: dict) -> str:
+    """One warning record of summary.json as one line (as `staffing validate` prints it)."""
+    where = w["table"] if w.get("row") is None else f"{w['table']} row {w['row']}"
+    where += f", column {w['column']}" if w.get("column") else ""
+    where += f", value {w['value']!r}" if w.get("value") is not None else ""
+    return f"{where}: {w['message']}"
+
+
 def _summary_rows(plan, summary: dict, settings: dict) -> list[list[tuple[Any, int]]]:
     note = plan.note or summary.get("data_note") or "(Bộ dữ liệu không có ghi chú)"
     rows: list[list[tuple[Any, int]]] = [
@@ -226,6 +234,12 @@ def _summary_rows(plan, summary: dict, settings: dict) -> list[list[tuple[Any, i
         if key in ("scenario", "data_note") or key in CLOCK_KEYS:
             continue
         label = SUMMARY_LABELS_VI.get(key, key)
+        if key == "warnings":              # implausible input values (models.plausibility)
+            if value:
+                rows.append([("Cảnh báo dữ liệu đầu vào", ST_DEFAULT), (len(value), ST_DEFAULT)])
+                rows.extend([[("    Cảnh báo", ST_DEFAULT), (warning_text(w), ST_DEFAULT)]
+                             for w in value])
+            continue
         if key == "check" and isinstance(value, dict):
             violations = value.get("violations") or []
             passed = value.get("passed")

@@ -29,7 +29,7 @@ import pandas as pd
 from optimizer.output.figures import (distance_figure, drawing, map_figure, positions_figure, positions_table,
                                       province_figure, province_table)
 from optimizer.output.html import CSS, card, esc, fmt_dec, fmt_int, fmt_pct, html_table, is_synthetic_note, number
-from optimizer.output.plan_files import scenario_settings
+from optimizer.output.plan_files import scenario_settings, warning_text
 from optimizer.output.vocabulary import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, STATUS_SHORT_VI
 
 __all__ = ["write_report", "is_synthetic_note", "REPORT_TITLE"]
@@ -136,6 +136,15 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
         items = "".join(f"<li>{esc(v)}</li>" for v in violations[:20])
         add(f'<div class="banner warn"><strong>Kiểm tra độc lập phát hiện {fmt_int(len(violations))} '
             f"vi phạm.</strong><ul>{items}</ul></div>")
+
+    warnings = summary.get("warnings") or []
+    if warnings:                           # implausible input values (models.plausibility)
+        items = "".join(f"<li>{esc(warning_text(w))}</li>" for w in warnings[:20])
+        more = f"<p>… và {fmt_int(len(warnings) - 20)} cảnh báo khác (xem summary.json).</p>" \
+            if len(warnings) > 20 else ""
+        add(f'<div class="banner warn"><strong>Cảnh báo dữ liệu đầu vào: {fmt_int(len(warnings))} '
+            f"giá trị bất thường</strong> (kế hoạch vẫn lập được; hãy kiểm tra lại)<ul>{items}</ul>"
+            f"{more}</div>")
 
     add("<h2>Các chỉ số chính</h2>")
     add(_key_figures(summary))
