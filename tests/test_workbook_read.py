@@ -149,7 +149,7 @@ def write_openpyxl(path, sheets, date1904):
     book.save(path)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(book=workbooks())
 def test_openpyxl_written_cells_read_the_same(book):
     with tempfile.TemporaryDirectory() as tmp:
@@ -283,7 +283,7 @@ def written_by_hand(draw):
     return "".join(rows), sst
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sheet=written_by_hand(), date1904=st.booleans())
 def test_hand_written_sheets_read_the_same(sheet, date1904):
     rows, sst = sheet
