@@ -289,11 +289,6 @@ class StaffRow(_Row):
     movable: bool = True
     full_name: str = ""
     home_unit_code: str = ""
-    #: roadmap (CONTRACT.md §9): monthly salary; empty: the scenario's default_monthly_salary_vnd
-    monthly_salary_vnd: float | None = Field(None, gt=0)
-    #: roadmap: social-insurance years at the plan date; empty: estimated as age − 23 (≥ 0).
-    #: Not above age − 15 at the plan date: checked by the roadmap, which knows the plan date.
-    insurance_years: float | None = Field(None, ge=0)
 
 
 class QuotaRow(_Row):

@@ -22,8 +22,7 @@ CONTRACT_COLUMNS = {
               ("lat", True), ("lon", True), ("area_km2", False), ("population", False), ("remote", False)],
     "positions": [("position_code", True), ("name", True), ("group", True), ("priority", False)],
     "staff": [("staff_id", True), ("unit_code", True), ("position_code", True), ("birth_date", True),
-              ("gender", True), ("movable", False), ("full_name", False), ("home_unit_code", False),
-              ("monthly_salary_vnd", False), ("insurance_years", False)],  # §9 (roadmap)
+              ("gender", True), ("movable", False), ("full_name", False), ("home_unit_code", False)],
     "quotas": [("unit_code", True), ("position_code", True), ("quota", True)],
     "officers": [("officer_id", True), ("full_name", True), ("home_province_code", True),
                  ("expertise", True), ("seniority", False)],
