@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from builders import make_ds
 from models.scenario import Scenario
-from optimizer.roadmap.model import COMPONENTS, solve_model
-from optimizer.roadmap.timeline import build_timeline
+from optimizer.roadmap import COMPONENTS, plan_roadmap
 from roadmap_reference import reference_components
 
 UNITS = [("A", "01", 21.00, 105.00), ("B", "01", 21.10, 105.00), ("C", "01", 21.00, 105.30)]
@@ -47,7 +46,7 @@ def instances(draw):
 @given(instances())
 def test_the_roadmap_optimum_equals_a_person_level_milp(case):
     ds, sc = case
-    res = solve_model(build_timeline(ds, sc), ds, sc)
-    assert res.status == "optimal"
+    rm = plan_roadmap(ds, sc)            # raises RoadmapAuditError if the independent audit fails
+    assert rm.summary["status"] == "optimal" and rm.summary["check"]["passed"]
     ref = reference_components(ds, sc)
-    assert {c: round(res.values[c]) for c in COMPONENTS} == {c: round(ref[c]) for c in COMPONENTS}
+    assert {c: round(rm.summary["objective"][c]) for c in COMPONENTS} == {c: round(ref[c]) for c in COMPONENTS}
