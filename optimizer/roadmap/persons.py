@@ -160,8 +160,9 @@ def name_actions(ds, tl: Timeline, res, scenario) -> pd.DataFrame:
     a["authority"] = np.where(same, "Chủ tịch UBND " + prov.map(prov_names).fillna(prov).astype(str),
                               MINISTRY_AUTHORITY)
     order = {"retirement": 0, "early_retirement": 1, "transfer": 2, "recruit": 3}
-    a = a.assign(_o=a["action"].map(order)).sort_values(["date", "_o", "from_unit", "to_unit", "staff_id"],
-                                                        kind="stable").drop(columns="_o").reset_index(drop=True)
+    a = a.assign(_o=a["action"].map(order), _p=prov).sort_values(
+        ["date", "_o", "_p", "from_unit", "to_unit", "staff_id"], kind="stable").drop(columns=["_o", "_p"])
+    a = a.reset_index(drop=True)
     a["action_no"] = np.arange(1, len(a) + 1)
     for c in ("insurance_years_at_date", "insurance_estimated", "months_early", "home_km"):
         if c not in a:
