@@ -39,14 +39,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from optimizer.reassign.eligibility import cross_into, distance_lookup
+from optimizer.roadmap.solve import solve_lexicographic
 from optimizer.roadmap.timeline import Timeline, allowance_vnd, recruit_cost_vnd
 
 __all__ = ["COMPONENTS", "ModelResult", "solve_model"]
 
 #: the objective components, in lexicographic order
-#: hand each stage the previous stage's solution as a hint (model_builder's add_hint; off: with
-#: HiGHS 1.x through OR-Tools 9.15 a hinted model crashed the process in our measurements)
-WARM_START = False
 
 COMPONENTS = ("end_surplus", "shortage_years", "cost_vnd", "persons_acted", "total_metres")
 
@@ -295,7 +293,8 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
 
     # shortage after each date, for active pairs with a quota
     withq = active[q[active] > 0]
-    v_short = B.vars(len(withq) * K, 0, np.inf, False).reshape(len(withq), K)
+    # (bounds: a shortage never exceeds the quota, a surplus never the natural count)
+    v_short = B.vars(len(withq) * K, 0, np.repeat(q[withq], K), True).reshape(len(withq), K)
     srow = np.full(nP, -1)
     srow[withq] = np.arange(len(withq))
     has_q = q[kp] > 0
@@ -307,7 +306,7 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
            np.concatenate([ent_coef, np.ones(len(withq) * K), np.ones(len(withq) * K)]),
            np.repeat(q[withq].astype(float), K), np.full(len(withq) * K, np.inf))
     # end surplus, for active pairs
-    v_sur = B.vars(nA, 0, np.inf, False)
+    v_sur = B.vars(nA, 0, np.maximum(nat[active, K - 1], 0), True)
     last = (now["k"].to_numpy() == K - 1)
     B.rows(np.concatenate([loc[now["pid"].to_numpy()[last]], np.arange(nA), np.arange(nA)]),
            np.concatenate([now["var"].to_numpy()[last], v_sur, v_spre[:, K - 1]]),
@@ -326,8 +325,10 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
         "persons_acted": ((np.concatenate([v_e, v_x]), np.ones(len(v_e) + len(v_x))), 0.0),
         "total_metres": ((v_x, x["metres"].to_numpy(float)), 0.0),
     }
+    coupling = []
     if scenario.budget_vnd is not None:
         cv, cc_ = objs["cost_vnd"][0]
+        coupling.append(B.m)
         B.rows(np.zeros(len(cv)), cv, cc_, [-np.inf], [np.floor(float(scenario.budget_vnd) + 1e-6)])
     # recruits per province and year
     cap = scenario.max_recruits_per_province_per_year
@@ -337,12 +338,20 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
         B.rows(rr, v_rec, np.ones(len(rr)), np.full(len(keys_r), -np.inf), np.full(len(keys_r), float(cap)))
 
     A, lb, ub, integer, rlb, rub = B.matrix()
-    size = {"variables": int(B.n), "constraints": int(B.m), "binaries": int(len(v_z)),
+    blocks = {"e": len(v_e), "td": len(v_td), "x": len(v_x), "rec": len(v_rec), "spre": v_spre.size, "z": len(v_z),
+              "short": v_short.size, "sur": len(v_sur)}
+    size = {"blocks": blocks, "variables": int(B.n), "constraints": int(B.m), "binaries": int(len(v_z)),
             "integers": int(integer.sum()), "nonzeros": int(A.nnz), "arcs": int(len(arcs)),
             "cohorts": int(len(C)), "pairs": int(nP), "active_pairs": int(nA)}
     build = time.perf_counter() - t0
-    sol, status, values, bnds, gaps, stages, solve_s = _solve_stages(
-        A, lb, ub, integer, rlb, rub, objs, time_limit, solver, say)
+    dense = {}
+    for name, ((idx, coef), _) in objs.items():
+        dense[name] = np.zeros(B.n)
+        np.add.at(dense[name], idx, coef)
+    sol, status, values, bnds, gaps, stages, solve_s, n_blocks = solve_lexicographic(
+        A, lb, ub, integer, rlb, rub, dense, {k: v[1] for k, v in objs.items()}, coupling_rows=coupling,
+        time_limit=time_limit, solver=solver, progress=say)
+    size["blocks_solved_apart"] = n_blocks
 
     vals = np.rint(sol).astype(np.int64)
     er_df = pd.DataFrame({"cohort": ce, "k": ke, "count": vals[v_e], "cost_vnd": er_cost[ce, ke]})
@@ -358,78 +367,3 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
                        transfers=x_df.loc[x_df["count"] > 0].reset_index(drop=True),
                        recruits=rec_df.loc[rec_df["count"] > 0].reset_index(drop=True),
                        size=size, build_seconds=build, solve_seconds=solve_s, solver=solver)
-
-
-def _solve_stages(A, lb, ub, integer, rlb, rub, objs, time_limit, solver, say):
-    """Minimise each component in turn with the earlier ones fixed; returns the last solution."""
-    from ortools.linear_solver.python import model_builder as mb
-
-    n = A.shape[1]
-    values, bnds, gaps, stages = {}, {}, {}, []
-    sol = np.zeros(n)
-    status = "optimal"
-    t_all = time.perf_counter()
-    if n == 0:
-        for name, ((_, _), const) in objs.items():
-            values[name], bnds[name], gaps[name] = const, const, 0.0
-        return sol, status, values, bnds, gaps, stages, 0.0
-    fixed_rows, fixed_ub = [], []
-    stopped = False
-    for name, ((idx, coef), const) in objs.items():
-        if stopped:
-            values[name] = float(coef @ np.rint(sol[idx])) + const
-            bnds[name], gaps[name] = None, None
-            continue
-        say(name)
-        # the model again, with the earlier components fixed (the helper's in-place edits are not
-        # safe to mix with fill_model_from_sparse_data; a rebuild costs little next to the solve)
-        c = np.zeros(n)
-        np.add.at(c, idx, coef)
-        AA = sp.vstack([A, *fixed_rows], format="csr") if fixed_rows else A
-        model = mb.Model()
-        h = model.helper
-        h.fill_model_from_sparse_data(lb, ub, c, np.r_[rlb, np.full(len(fixed_ub), -np.inf)],
-                                      np.r_[rub, fixed_ub], AA)
-        for i in np.nonzero(integer)[0]:
-            h.set_var_integrality(int(i), True)
-        h.set_objective_offset(const)
-        if stages and WARM_START:
-            variables = model.get_variables()
-            for i in np.nonzero(np.rint(sol))[0]:
-                model.add_hint(variables[int(i)], float(np.rint(sol[i])))
-        s = mb.Solver(solver)
-        s.enable_output(False)
-        if solver == "highs":
-            s.set_solver_specific_parameters("mip_rel_gap=0\nmip_abs_gap=0.5\noutput_flag=false")
-        if time_limit is not None:
-            left = max(1.0, float(time_limit) - (time.perf_counter() - t_all))
-            s.set_time_limit_in_seconds(left)
-        t = time.perf_counter()
-        st = s.solve(model)
-        secs = time.perf_counter() - t
-        if st not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-            if stages and st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
-                # out of time before a solution of this stage: the previous one stands
-                values[name] = float(coef @ np.rint(sol[idx])) + const
-                bnds[name], gaps[name] = None, None
-                stages.append({"component": name, "status": st.name.lower(), "seconds": round(secs, 3)})
-                status, stopped = "feasible", True
-                continue
-            raise RuntimeError(f"the roadmap MIP ended with status {st.name} at stage {name}")
-        sol = s.values(model.get_variables()).to_numpy()
-        value = float(coef @ np.rint(sol[idx])) + const
-        bound = float(s.best_objective_bound)
-        optimal = st == mb.SolveStatus.OPTIMAL
-        bound = value if optimal else min(bound, value)
-        gap = 0.0 if optimal else (value - bound) / max(1.0, abs(value))
-        values[name], bnds[name], gaps[name] = value, bound, gap
-        stages.append({"component": name, "status": "optimal" if optimal else "feasible", "value": value,
-                       "bound": bound, "gap": gap, "seconds": round(secs, 3)})
-        if not optimal:
-            status, stopped = "feasible", True
-            continue
-        # fix this component at its optimum (integer data)
-        if len(idx):
-            fixed_rows.append(sp.csr_matrix(c[None, :]))
-            fixed_ub.append(value - const + 0.5)
-    return sol, status, values, bnds, gaps, stages, time.perf_counter() - t_all
