@@ -104,3 +104,15 @@ def test_bad_staff_values_name_the_row(column, value, words):
         plan_roadmap(ds, Scenario())
     [p] = e.value.problems
     assert (p.table, p.row, p.column) == ("staff", 3, column) and words in p.message
+
+
+def test_keep_and_exempt_hooks_block_transfers_and_early_retirement():
+    ds = make_ds(units=[A, ("B", "01", 21.10, 105.0)],
+                 staff=[("s1", "A", "DC", "1990-01-01", "M"), ("s4", "A", "DC", "1969-03-10", "M")],
+                 quotas=[("A", "DC", 0), ("B", "DC", 1)])
+    base = plan_roadmap(ds, Scenario())
+    assert {a[1] for a in acts(base)} == {"transfer", "early_retirement"}
+    kept = plan_roadmap(ds, Scenario(), keep_ids={"s1"})
+    assert "s1" not in {a[2] for a in acts(kept)}
+    exempt = plan_roadmap(ds, Scenario(), exempt_ids={"s4"})
+    assert not [a for a in acts(exempt) if a[1] == "early_retirement"]
