@@ -134,7 +134,7 @@ def make_summary(ds, scenario, tl, res: ModelResult, actions, by_year, violation
         "build_seconds": round(res.build_seconds, 3),
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "check": {"passed": not violations, "rules": RULE_NAMES, "violations": [str(v) for v in violations]},
-        "scenario": {**scenario.model_dump(mode="json"),
+        "scenario": {**scenario.to_dict(),
                      "dataset": scenario.dataset.name if scenario.dataset else None},
         "dataset": ds.source.name if ds.source else None,
         "data_note": ds.note,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.output.tables import Sheet, TextSheet, _jsonable, status_vi, write_csv_table, write_workbook
+from optimizer.output.plan_files import jsonable, status_vi
+from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
 from optimizer.roadmap.persons import ACTION_COLUMNS, UNITS_BY_YEAR_COLUMNS
 
 __all__ = ["write_roadmap", "ACTION_VI", "LABELS_ROADMAP_VI"]
@@ -98,7 +99,7 @@ def write_roadmap(rm, out, *, report: bool = True, units=None, provinces=None) -
         actions = rm.actions[ACTION_COLUMNS]
         write_csv_table(actions, tmp / "actions.csv", decimals={"km": 3, "cost_vnd": None})
         write_csv_table(rm.units_by_year[UNITS_BY_YEAR_COLUMNS], tmp / "units_by_year.csv")
-        text = json.dumps(_jsonable(rm.summary), ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(jsonable(rm.summary), ensure_ascii=False, indent=2, allow_nan=False)
         (tmp / "summary.json").write_text(text + "\n", encoding="utf-8", newline="\n")
         names += ["actions.csv", "units_by_year.csv", "summary.json"]
         vi = {"action": ACTION_VI, "lever": ACTION_VI}

@@ -12,8 +12,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from optimizer.output.report import (_CSS, _RC, BLUE, GREEN, GREY, RED, _card, _dec, _esc, _img, _int,
-                                     _new_figure, _table, is_synthetic_note)
+from optimizer.output.figures import BLUE, GREEN, RC as _RC, RED, img as _img, new_figure as _new_figure
+from optimizer.output.html import (CSS as _CSS, card as _card, esc as _esc, fmt_dec as _dec, fmt_int as _int,
+                                   html_table as _table, is_synthetic_note)
 from optimizer.roadmap.files import ACTION_VI, COMPONENT_VI
 
 __all__ = ["write_roadmap_report", "still_short"]
