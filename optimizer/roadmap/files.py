@@ -20,26 +20,11 @@ import pandas as pd
 from optimizer.output.plan_files import jsonable, status_vi
 from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
 from optimizer.roadmap.persons import ACTION_COLUMNS, UNITS_BY_YEAR_COLUMNS
+from optimizer.roadmap.report import write_roadmap_report
+from optimizer.roadmap.vocabulary import ACTION_VI, COMPONENT_VI, LABELS_ROADMAP_VI
 
-__all__ = ["write_roadmap", "ACTION_VI", "LABELS_ROADMAP_VI"]
+__all__ = ["write_roadmap"]
 
-ACTION_VI = {"transfer": "Điều động", "retrain": "Đào tạo chuyển vị trí", "early_retirement": "Nghỉ hưu trước tuổi",
-             "recruit": "Tuyển dụng", "retirement": "Nghỉ hưu đúng tuổi"}
-COMPONENT_VI = {"end_surplus": "Số thừa còn lại cuối lộ trình", "shortage_years": "Tổng thiếu có trọng số qua các năm",
-                "cost_vnd": "Tổng chi phí (đồng)", "persons_acted": "Số người được điều động/nghỉ hưu trước tuổi",
-                "total_metres": "Tổng quãng đường điều động (m)"}
-LABELS_ROADMAP_VI = {
-    "action_no": "STT", "date": "Ngày hiệu lực", "action": "Biện pháp", "staff_id": "Mã công chức",
-    "full_name": "Họ và tên", "position_code": "Mã vị trí việc làm", "to_position_code": "Vị trí việc làm mới",
-    "from_unit": "Từ đơn vị", "to_unit": "Đến đơn vị", "km": "Khoảng cách (km)", "cost_vnd": "Chi phí (đồng)",
-    "authority": "Thẩm quyền quyết định", "reason": "Lý do", "from_province": "Tỉnh đi", "to_province": "Tỉnh đến",
-    "insurance_years_at_date": "Số năm đóng BHXH", "insurance_estimated": "BHXH ước tính",
-    "unit_code": "Mã đơn vị", "quota": "Biên chế giao", "staff_pre": "Số có mặt trước",
-    "departures": "Điều động đi", "early_retirements": "Nghỉ hưu trước tuổi", "arrivals": "Điều động đến",
-    "recruits": "Tuyển dụng", "staff_after": "Số có mặt sau", "shortage_after": "Còn thiếu",
-    "surplus_after": "Còn thừa", "province_code": "Mã tỉnh", "priority": "Mức ưu tiên",
-    "lever": "Biện pháp", "count": "Số lượt", "year": "Năm",
-}
 
 
 def _stage_dir(out: Path) -> Path:
@@ -112,7 +97,6 @@ def write_roadmap(rm, out, *, report: bool = True, units=None, provinces=None) -
         write_workbook(tmp / "roadmap.xlsx", sheets, date=date, title="Lộ trình về đúng biên chế")
         names.append("roadmap.xlsx")
         if report:
-            from optimizer.roadmap.report import write_roadmap_report
             write_roadmap_report(rm, tmp / "report.html", provinces=provinces)
             names.append("report.html")
         _swap_into_place(tmp, out)

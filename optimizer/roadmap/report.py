@@ -15,7 +15,7 @@ import pandas as pd
 from optimizer.output.figures import BLUE, GREEN, RC as _RC, RED, img as _img, new_figure as _new_figure
 from optimizer.output.html import (CSS as _CSS, card as _card, esc as _esc, fmt_dec as _dec, fmt_int as _int,
                                    html_table as _table, is_synthetic_note)
-from optimizer.roadmap.files import ACTION_VI, COMPONENT_VI
+from optimizer.roadmap.vocabulary import ACTION_VI, COMPONENT_VI
 
 __all__ = ["write_roadmap_report", "still_short"]
 
