@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models.dataset import Dataset
 
@@ -73,6 +73,36 @@ class Scenario(BaseModel):
     #: at most this many staff may arrive in one unit in all positions together
     max_arrivals_per_unit: int | None = Field(None, ge=0)
 
+    # ---- the roadmap to the quota (CONTRACT.md §9; `staffing roadmap`)
+    #: the first and last decision dates are 1 January of these years
+    start_year: int = Field(2026, ge=2000, le=2100)
+    end_year: int = Field(2030, ge=2000, le=2100)
+    #: total over the horizon (VND); None: no limit
+    budget_vnd: float | None = Field(None, ge=0, allow_inf_nan=False)
+    recruit: bool = True
+    #: None: start_year + 1
+    recruit_from_year: int | None = Field(None, ge=2000, le=2100)
+    max_recruits_per_province_per_year: int | None = Field(None, ge=0)
+    early_retirement: bool = True
+    default_monthly_salary_vnd: float = Field(8_000_000, gt=0, allow_inf_nan=False)
+    new_hire_monthly_salary_vnd: float = Field(6_000_000, ge=0, allow_inf_nan=False)
+    #: [min_km, vnd_per_month] pairs: a transfer of km ≥ min_km earns the highest such tier
+    allowance_tiers: list[tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)],
+                                Annotated[float, Field(ge=0, allow_inf_nan=False)]]] = Field(
+        default_factory=lambda: [(15.0, 2_000_000.0)])
+    allowance_months: int = Field(36, ge=0)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> "Scenario":
+        if self.end_year < self.start_year:
+            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
+        return self
+
+    @property
+    def recruit_first_year(self) -> int:
+        """The first year recruits may start (recruit_from_year, default start_year + 1)."""
+        return self.recruit_from_year if self.recruit_from_year is not None else self.start_year + 1
+
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready values (dates as ISO text): the one serialiser of a scenario,
         used by summary.json, the workbooks, the reports and the comparison."""
@@ -108,6 +138,8 @@ class Scenario(BaseModel):
             lines, first = [], None
             for err in e.errors():
                 key = ".".join(str(p) for p in err["loc"]) or "(scenario)"
+                if not err["loc"] and "end_year" in err["msg"]:   # the model check of the years
+                    key, err = "end_year", {**err, "input": data.get("end_year")}
                 if err["type"] == "extra_forbidden":
                     close = difflib.get_close_matches(key, list(cls.model_fields), n=1)
                     msg = (f"unknown setting{f' (did you mean {close[0]}?)' if close else ''}; "
