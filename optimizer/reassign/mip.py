@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.flows import FlowResult, big_weight, incidence, priorities, result_flows
+from optimizer.reassign.flows import FlowResult, big_weight, incidence, incidence_codes, pair_nodes, priorities, result_flows
 from optimizer.reassign.flows import metres as to_metres
 from optimizer.status import Status
 
@@ -40,11 +40,11 @@ def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per
     cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
 
     blocks, hi = [], []
-    out_m, out_codes = incidence(arcs["from_unit"] + "\x1f" + arcs["position_code"], n)
-    blocks.append(out_m)
+    out_codes, n_out, _, _ = pair_nodes(arcs["from_unit"], arcs["position_code"])
+    blocks.append(incidence_codes(out_codes, n_out))
     hi.append(arcs.groupby(out_codes)["supply"].first().to_numpy(dtype=float))
-    in_m, in_codes = incidence(arcs["to_unit"] + "\x1f" + arcs["position_code"], n)
-    blocks.append(in_m)
+    in_codes, n_in, _, _ = pair_nodes(arcs["to_unit"], arcs["position_code"])
+    blocks.append(incidence_codes(in_codes, n_in))
     hi.append(arcs.groupby(in_codes)["shortage"].first().to_numpy(dtype=float))
     if max_departures_per_unit is not None:
         m, _ = incidence(arcs["from_unit"], n)
