@@ -123,9 +123,10 @@ class _Sheet:
 class Workbook:
     """A minimal, streaming, deterministic .xlsx writer (shared strings, 9 styles)."""
 
-    def __init__(self, title: str, day: dt.date):
+    def __init__(self, title: str, day: dt.date, compresslevel: int | None = None):
         self.title = title
         self.day = day
+        self.compresslevel = compresslevel     # zlib level of the entries (None: zlib's default, 6)
         self.sheets: list[_Sheet] = []
         self._strings: dict[str, int] = {}
         self._string_refs = 0
@@ -369,6 +370,9 @@ class Workbook:
         def entry(name: str) -> zipfile.ZipInfo:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            if self.compresslevel is not None:     # ZipFile.open(ZipInfo) ignores the archive's level
+                setattr(info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level")
+                        else "_compresslevel", self.compresslevel)
             info.create_system = 0
             info.external_attr = 0
             return info
@@ -378,7 +382,7 @@ class Workbook:
                 for chunk in chunks:
                     f.write(chunk.encode("utf-8"))
 
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as zf:
             put(zf, "[Content_Types].xml", [self._content_types()])
             put(zf, "_rels/.rels", [self._root_rels()])
             put(zf, "docProps/app.xml", [self._app()])

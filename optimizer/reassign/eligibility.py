@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from ortools.graph.python import max_flow
+from scipy.spatial import cKDTree
 
 from models.dataset import Dataset
 from models.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
@@ -201,8 +202,6 @@ def _road_table(ds: Dataset, units: pd.Index) -> tuple[np.ndarray, np.ndarray, n
 def _candidates(s_unit, s_grp, d_unit, d_grp, xyz, radius) -> tuple[np.ndarray, np.ndarray]:
     """Indices (into the supply and shortage rows) of the pairs of the same group whose units lie
     within the chord radius: one k-d tree per group, never all pairs of a group at once."""
-    from scipy.spatial import cKDTree
-
     s_order, d_order = np.argsort(s_grp, kind="stable"), np.argsort(d_grp, kind="stable")
     s_sorted, d_sorted = s_grp[s_order], d_grp[d_order]
     groups = np.intersect1d(s_sorted, d_sorted)
