@@ -176,6 +176,8 @@ class Workbook:
                 parts = [fmt(lo, hi, start) for fmt in cells]
                 yield "".join(f'<row r="{r}">{"".join(row)}</row>'
                               for r, row in zip(range(lo - start + 2, hi - start + 2), zip(*parts)))
+            if stop >= n:
+                cells.clear()                  # the last part is written: free the formatted cells
 
         per = max(1, MAX_ROWS - 1)
         bounds = [(0, n)] if n <= per else [(lo, min(n, lo + per)) for lo in range(0, n, per)]
