@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,18 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+#: A value starting with a formula prefix, in the values joined by NUL (one search for a column).
+_PREFIX_AFTER_NUL = re.compile("\x00[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
 def neutralise_all(values: list[str]) -> list[str]:
-    """`neutralise` over a list of strings, visiting only the few that need it."""
+    """`neutralise` over a list of strings, visiting only the few that need it.
+
+    One regular-expression search over the values joined by NUL tells whether any needs it
+    (almost never); only then is every value looked at.
+    """
+    if not values or not _PREFIX_AFTER_NUL.search("\x00" + "\x00".join(values)):
+        return values
     hit = pd.Series(values, dtype=object).str.startswith(FORMULA_PREFIXES, na=False)
     if hit.any():
         values = list(values)
@@ -140,14 +151,24 @@ def format_numbers(array: np.ndarray, decimals: int | None) -> tuple[list, int |
         decimals = 0
     if decimals is not None:
         rounded = np.round(np.where(finite, array, 0.0), decimals) + 0.0   # -0.0 → 0.0
-        spec = f".{decimals}f"
-        out = [format(x, spec) for x in rounded.tolist()]
+        out = _fixed_text(rounded, decimals)
+        if out is None:
+            spec = f".{decimals}f"
+            out = [format(x, spec) for x in rounded.tolist()]
     else:
         out = [format_float(x) for x in np.where(finite, array, 0.0).tolist()]
     if not finite.all():
         for i in np.flatnonzero(~finite):
             out[i] = None
     return out, decimals
+
+
+def _fixed_text(rounded: np.ndarray, decimals: int) -> list[str] | None:
+    """``format(x, ".0f")`` of whole numbers, as the digits of integers (faster, same text);
+    None (use `format`) with decimals or beyond 2^52."""
+    if decimals or rounded.size == 0 or not float(np.abs(rounded).max()) < 2.0 ** 52:
+        return None
+    return list(map(str, rounded.astype(np.int64).tolist()))
 
 
 def prepare_column(df: pd.DataFrame, name: str,
@@ -188,6 +209,8 @@ def prepare_column(df: pd.DataFrame, name: str,
 def texts(s: pd.Series) -> list[str]:
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
         return s.fillna("").tolist()
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=False) == "string":
+        return s.tolist()                      # all str already: scalar_text would keep each
     return [scalar_text(v) for v in s.tolist()]
 
 

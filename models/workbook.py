@@ -26,7 +26,7 @@ import pandas as pd
 from models import tabular
 from models.tabular import Column, neutralise, scalar_text, table_columns
 
-__all__ = ["Sheet", "TextSheet", "STYLES", "DEFAULT_DATE", "Workbook", "write_workbook", "zip_day"]
+__all__ = ["Sheet", "TextSheet", "STYLES", "DEFAULT_DATE", "MAX_ROWS", "Workbook", "write_workbook", "zip_day"]
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -74,6 +74,16 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _MAX_CELL_TEXT = 32767           # Excel's limit for one cell
 #: Rows formatted per chunk of sheet XML (bounds memory on national plans).
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
+#: Excel's most rows in one sheet (header included). A longer table goes on numbered sheets:
+#: "Name", "Name (2)", "Name (3)", … each with the header (`Workbook.add_table`).
+MAX_ROWS = 1_048_576
+_MAX_SHEET_NAME = 31
+
+
+def _part_name(name: str, part: int) -> str:
+    """The name of part `part` (≥ 2) of a split sheet, within Excel's 31 characters."""
+    suffix = f" ({part})"
+    return name[:_MAX_SHEET_NAME - len(suffix)] + suffix
 
 
 def _xml_escape(text: str) -> str:
@@ -113,9 +123,10 @@ class _Sheet:
 class Workbook:
     """A minimal, streaming, deterministic .xlsx writer (shared strings, 9 styles)."""
 
-    def __init__(self, title: str, day: dt.date):
+    def __init__(self, title: str, day: dt.date, compresslevel: int | None = None):
         self.title = title
         self.day = day
+        self.compresslevel = compresslevel     # zlib level of the entries (None: zlib's default, 6)
         self.sheets: list[_Sheet] = []
         self._strings: dict[str, int] = {}
         self._string_refs = 0
@@ -144,25 +155,39 @@ class Workbook:
 
     # sheets ----------------------------------------------------------------
     def add_table(self, name: str, columns: list[Column], labels: dict[str, str],
-                  value_labels: dict[str, dict[str, str]] | None = None) -> None:
-        """A table: a bold header of Vietnamese labels, frozen, with an autofilter."""
+                  value_labels: dict[str, dict[str, str]] | None = None) -> list[str]:
+        """A table: a bold header of Vietnamese labels, frozen, with an autofilter.
+
+        A table longer than a sheet holds (`MAX_ROWS`, header included) is split across numbered
+        sheets, each with the header: never an invalid workbook. Returns the sheet names used.
+        """
         n = len(columns[0].values) if columns else 0
         header = [labels.get(c.name, c.name) for c in columns]
         widths = [_width(max(len(h) + 2, c.width())) for h, c in zip(header, columns)]
+        cells: list = []
 
-        def body() -> Iterator[str]:
+        def body(start: int, stop: int) -> Iterator[str]:
             yield self._row_xml(1, [(h, ST_HEADER) for h in header])
-            cells = []
-            for j, col in enumerate(columns, start=1):
-                cells.append(self._column_cells(col, _col_letter(j), (value_labels or {})))
-            for lo in range(0, n, tabular.CHUNK_ROWS):
-                hi = min(n, lo + tabular.CHUNK_ROWS)
-                parts = [fmt(lo, hi) for fmt in cells]
+            if not cells:                      # formatted once, shared by the parts
+                for j, col in enumerate(columns, start=1):
+                    cells.append(self._column_cells(col, _col_letter(j), (value_labels or {})))
+            for lo in range(start, stop, tabular.CHUNK_ROWS):
+                hi = min(stop, lo + tabular.CHUNK_ROWS)
+                parts = [fmt(lo, hi, start) for fmt in cells]
                 yield "".join(f'<row r="{r}">{"".join(row)}</row>'
-                              for r, row in zip(range(lo + 2, hi + 2), zip(*parts)))
+                              for r, row in zip(range(lo - start + 2, hi - start + 2), zip(*parts)))
+            if stop >= n:
+                cells.clear()                  # the last part is written: free the formatted cells
 
-        self.sheets.append(_Sheet(name, body, n + 1, len(columns), widths,
-                                  freeze_header=True, autofilter=True))
+        per = max(1, MAX_ROWS - 1)
+        bounds = [(0, n)] if n <= per else [(lo, min(n, lo + per)) for lo in range(0, n, per)]
+        names = []
+        for k, (start, stop) in enumerate(bounds, start=1):
+            title = name if k == 1 else _part_name(name, k)
+            names.append(title)
+            self.sheets.append(_Sheet(title, lambda a=start, b=stop: body(a, b), stop - start + 1,
+                                      len(columns), widths, freeze_header=True, autofilter=True))
+        return names
 
     def add_rows(self, name: str, rows: list[list[tuple[Any, int]]], widths: list[float]) -> None:
         """A free-form sheet: rows of (value, style) cells."""
@@ -186,9 +211,9 @@ class Workbook:
             s_attr = f' s="{style}"' if style else ""
             head, mid = f'<c r="{letter}', f'"{s_attr} t="s"><v>'
 
-            def fmt(lo, hi):
+            def fmt(lo, hi, first=0):
                 return [f"{head}{r}{mid}{i}</v></c>" if i >= 0 else ""
-                        for r, i in zip(range(lo + 2, hi + 2), index[lo:hi])]
+                        for r, i in zip(range(lo - first + 2, hi - first + 2), index[lo:hi])]
             return fmt
         if col.kind == "number":
             style = _DECIMAL_STYLE.get(col.decimals, ST_DEFAULT)
@@ -196,16 +221,16 @@ class Workbook:
             head, mid = f'<c r="{letter}', f'"{s_attr}><v>'
             values = col.values
 
-            def fmt(lo, hi):
+            def fmt(lo, hi, first=0):
                 return [f"{head}{r}{mid}{v}</v></c>" if v is not None else ""
-                        for r, v in zip(range(lo + 2, hi + 2), values[lo:hi])]
+                        for r, v in zip(range(lo - first + 2, hi - first + 2), values[lo:hi])]
             return fmt
         head, mid = f'<c r="{letter}', '" t="b"><v>'
         values = col.values
 
-        def fmt(lo, hi):
+        def fmt(lo, hi, first=0):
             return [f"{head}{r}{mid}{int(v)}</v></c>" if v is not None else ""
-                    for r, v in zip(range(lo + 2, hi + 2), values[lo:hi])]
+                    for r, v in zip(range(lo - first + 2, hi - first + 2), values[lo:hi])]
         return fmt
 
     def _row_xml(self, r: int, cells: list[tuple[Any, int]]) -> str:
@@ -347,6 +372,9 @@ class Workbook:
         def entry(name: str) -> zipfile.ZipInfo:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            if self.compresslevel is not None:     # ZipFile.open(ZipInfo) ignores the archive's level
+                setattr(info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level")
+                        else "_compresslevel", self.compresslevel)
             info.create_system = 0
             info.external_attr = 0
             return info
@@ -356,7 +384,7 @@ class Workbook:
                 for chunk in chunks:
                     f.write(chunk.encode("utf-8"))
 
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as zf:
             put(zf, "[Content_Types].xml", [self._content_types()])
             put(zf, "_rels/.rels", [self._root_rels()])
             put(zf, "docProps/app.xml", [self._app()])
@@ -438,7 +466,7 @@ def write_workbook(path: Path | str, sheets: Iterable[Sheet | TextSheet], *,
     book = Workbook(title, zip_day(date))
     names = set()
     for sheet in sheets:
-        if sheet.name in names:
+        if sheet.name in names or any(s.name == sheet.name for s in book.sheets):
             raise ValueError(f"two sheets named {sheet.name!r}")
         names.add(sheet.name)
         if isinstance(sheet, Sheet):

@@ -26,7 +26,7 @@ from models.scenario import Scenario, ScenarioError
 from models.plausibility import implausible
 from models.validation import DatasetError, group
 from optimizer.compare import compare as run_compare
-from optimizer.compare import print_comparison, sweep, write_comparison
+from optimizer.compare import print_comparison, sweep, sweep_overrides, write_comparison
 from optimizer.officers import PostingError, post_officers, write_postings
 from optimizer.output.plan_files import write_plan
 from optimizer.plan import PlanAuditError
@@ -378,10 +378,15 @@ def compare(
             limits = [float(x) for x in max_km.split(",") if x.strip()]
         except ValueError:
             raise typer.BadParameter(f"--max-km wants numbers separated by commas, got {max_km!r}") from None
+        for base in scenarios:
+            for key in sweep_overrides(base, limits):
+                typer.echo(f"Sweep: --max-km {max_km} overrides {key} = {getattr(base, key):g} of {base.name}.")
         scenarios = [x for base in (scenarios or [Scenario()]) for x in sweep(base, limits)]
     if not scenarios:
         raise typer.BadParameter("give scenario files, --max-km, or both")
     df = run_compare(scenarios, dataset_path=dataset, processes=processes)
+    for name, kept in df.attrs.get("dropped", []):
+        typer.echo(f"Dropped {name}: the same settings as {kept} (solved once).")
     print_comparison(df)
     written = write_comparison(df, out)
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")

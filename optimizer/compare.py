@@ -5,10 +5,13 @@
     write_comparison(df, out_dir, note=None) -> [comparison.csv, comparison.xlsx]
     print_comparison(df, console=None)
 
-`compare` gives one row per scenario, in the order given, with the columns of `COLUMNS`:
+`compare` gives one row per distinct scenario, in the order given, with the columns of `COLUMNS`:
 the scenario's settings, then the key figures of its plan (`Plan.summary`, DESIGN.md),
 then `wall_seconds` (the pipeline for that scenario, without reading the data) and the
-dataset's note.
+dataset's note. A scenario with the same settings and dataset as an earlier one (only the name
+differs — say a file's max_km overridden by a sweep) is solved once: its row is dropped and
+``df.attrs["dropped"]`` lists (dropped name, name kept). `sweep_overrides` says which settings
+of a scenario file a sweep replaced.
 
 How the work is shared. Scenarios are solved by `optimizer.plan.solve` (which applies the
 scenario's quota adjustment) in a `ProcessPoolExecutor` of `processes` workers started with
@@ -60,7 +63,7 @@ from optimizer.output.vocabulary import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
 from optimizer.output.vocabulary import LABELS_VI as PLAN_LABELS_VI
 from optimizer.plan import solve
 
-__all__ = ["compare", "sweep", "write_comparison", "print_comparison", "ComparisonError",
+__all__ = ["compare", "sweep", "sweep_overrides", "identical_groups", "write_comparison", "print_comparison", "ComparisonError",
            "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "LABELS_VI", "LABELS_EN"]
 
 # --------------------------------------------------------------------------- columns
@@ -155,6 +158,30 @@ def sweep(base: Scenario, max_km_values: Iterable[float]) -> list[Scenario]:
         if key is not None:
             seen.add(key)
     return out
+
+
+def sweep_overrides(base: Scenario, max_km_values: Iterable[float]) -> list[str]:
+    """The settings of `base` that a sweep replaces: ``["max_km"]`` when the scenario (its file)
+    set a max_km of its own that the sweep overrides, else ``[]``."""
+    values = {float(v) for v in max_km_values}
+    if "max_km" in base.model_fields_set and values != {float(base.max_km)}:
+        return ["max_km"]
+    return []
+
+
+def _identity(scenario: Scenario, dataset: str) -> tuple:
+    """What a plan depends on: every setting but the name, and the dataset."""
+    data = scenario.to_dict()
+    data.pop("name", None)
+    data["dataset"] = str(Path(dataset).resolve()) if dataset else dataset
+    return tuple(sorted((k, repr(v)) for k, v in data.items()))
+
+
+def identical_groups(scenarios: Sequence[Scenario], paths: Sequence[str]) -> list[int]:
+    """For each scenario the index of the first one with the same settings and dataset (itself
+    when it is the first): scenarios that differ only by their name give the same plan."""
+    first: dict[tuple, int] = {}
+    return [first.setdefault(_identity(s, p), i) for i, (s, p) in enumerate(zip(scenarios, paths))]
 
 
 # --------------------------------------------------------------------------- workers
@@ -311,6 +338,11 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
         raise ValueError(f"compare: processes must be at least 1, not {processes}")
     t0 = time.perf_counter()
     paths = [_dataset_text(s, dataset_path) for s in scenarios]
+    # the same settings on the same data give the same plan: solve it once, drop the others
+    same_as = identical_groups(scenarios, paths)
+    dropped = [(scenarios[i].name, scenarios[j].name) for i, j in enumerate(same_as) if i != j]
+    keep = [i for i, j in enumerate(same_as) if i == j]
+    scenarios, paths = [scenarios[i] for i in keep], [paths[i] for i in keep]
     # grouped by dataset (stable), so a worker rarely has to read another one
     order = sorted(range(len(scenarios)), key=lambda i: paths[i])
     results: list[dict | None] = [None] * len(scenarios)
@@ -349,6 +381,7 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
     df = _typed(df)
     notes = list(dict.fromkeys(n for n in df["data_note"] if n))
     df.attrs["data_note"] = " | ".join(notes)
+    df.attrs["dropped"] = dropped
     df.attrs["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
     return df
 

@@ -57,8 +57,10 @@ def test_two_scenarios_and_a_sweep_one_row_each_with_the_figures(tiny_folder, tw
     df = compare(two_and_sweep, dataset_path=tiny_folder, processes=2, progress=False)
 
     assert list(df.columns) == list(COLUMNS)
-    assert df["name"].tolist() == ["base", "cut half", "max_km=1", "max_km=3", "max_km=30"]
-    assert df["max_km"].tolist() == [30.0, 40.0, 1.0, 3.0, 30.0]
+    # "max_km=30" has the settings of "base": solved once, its row dropped, and said so
+    assert df["name"].tolist() == ["base", "cut half", "max_km=1", "max_km=3"]
+    assert df.attrs["dropped"] == [("max_km=30", "base")]
+    assert df["max_km"].tolist() == [30.0, 40.0, 1.0, 3.0]
     assert (df["dataset"] == str(tiny_folder)).all()
     assert (df["data_note"] == TINY_NOTE).all() and df.attrs["data_note"] == TINY_NOTE
     assert (df["status"] == "optimal").all()
@@ -78,8 +80,8 @@ def test_two_scenarios_and_a_sweep_one_row_each_with_the_figures(tiny_folder, tw
     # 00070's spare VP fills 09999; 02300's DC stays short (02200's only DC is not movable)
     assert (cut["shortage_before"], cut["shortage_after"], cut["moves"]) == (4, 1, 3)
 
-    assert df["fill_rate"].iloc[2:].tolist() == pytest.approx([0.0, 0.2, 0.6])
-    assert df["moves"].iloc[2:].tolist() == [0, 1, 3]
+    assert df["fill_rate"].iloc[2:].tolist() == pytest.approx([0.0, 0.2])
+    assert df["moves"].iloc[2:].tolist() == [0, 1]
     assert df.loc[3, "total_km"] == pytest.approx(2.5)      # the road distance, not great-circle
 
     # every figure is the one the pipeline gives for that scenario in this process
@@ -328,3 +330,18 @@ def test_example_scenario_files_load_and_say_what_they_ask():
         text = "\n".join(head)
         assert any(ch in text for ch in "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ"), stem  # Vietnamese
         assert "What if" in text or "Baseline" in text, stem                                      # English
+
+
+def test_identical_scenarios_are_solved_once_and_sweep_overrides_are_named(tiny_folder):
+    from optimizer.compare import identical_groups, sweep_overrides
+    file_like = Scenario.from_dict({"name": "reach", "max_km": 60}, "test")
+    assert sweep_overrides(file_like, [10, 60]) == ["max_km"]      # its own 60 km is replaced
+    assert sweep_overrides(file_like, [60]) == []
+    assert sweep_overrides(Scenario(), [10, 20]) == []              # the defaults: nothing overridden
+    runs = sweep(Scenario(name="base"), [10, 40]) + sweep(file_like, [10, 40])
+    assert identical_groups(runs, [str(tiny_folder)] * 4) == [0, 1, 0, 1]
+    assert identical_groups(runs, [str(tiny_folder)] * 2 + ["elsewhere"] * 2) == [0, 1, 2, 3]
+    df = compare(runs, dataset_path=tiny_folder, processes=1, progress=False)
+    assert df["name"].tolist() == ["base, max_km=10", "base, max_km=40"]
+    assert df.attrs["dropped"] == [("reach, max_km=10", "base, max_km=10"),
+                                   ("reach, max_km=40", "base, max_km=40")]

@@ -5,6 +5,10 @@ It re-derives everything from the raw tables of the dataset and the plan's own f
 the eligibility arcs or the solver's flows, and it computes distances with its own code.
 Each rule is one named function in ``RULES``; a violation names the rule, the staff member
 or (unit, position) concerned, and what is wrong.
+
+Every rule is vectorised (whole columns compared at once; Python only formats the violations),
+so the audit stays a small part of a national solve; tests/test_audit_vectorised.py keeps the
+row-by-row versions and shows both flag the same violations on broken plans.
 """
 from __future__ import annotations
 
@@ -124,13 +128,13 @@ def rule_protect_years(c: _Ctx):
     """Nobody whose statutory retirement falls within protect_years of the plan date moves."""
     if c.moved.empty:
         return
-    retire = retirement_dates(c.moved["birth_date"], c.moved["gender"])
+    retire = pd.Series(retirement_dates(c.moved["birth_date"], c.moved["gender"])).reset_index(drop=True)
     months = int(round(float(c.scenario.protect_years) * 12))
     limit = pd.Timestamp(c.scenario.plan_date) + pd.DateOffset(months=months)
-    for sid, rd in zip(c.moved["staff_id"], retire):
-        if rd <= limit:
-            yield Violation("protect_years", f"staff {sid}",
-                            f"retires on {rd:%Y-%m-%d}, within {c.scenario.protect_years} years of the plan date")
+    near = (retire <= limit).to_numpy()
+    for sid, rd in zip(c.moved["staff_id"].to_numpy()[near], retire[near]):
+        yield Violation("protect_years", f"staff {sid}",
+                        f"retires on {rd:%Y-%m-%d}, within {c.scenario.protect_years} years of the plan date")
 
 
 def rule_same_province(c: _Ctx):
@@ -142,18 +146,23 @@ def rule_same_province(c: _Ctx):
     prov = c.ds.units.set_index("unit_code")["province_code"]
     f = c.transfers["from_unit"].map(prov)
     t = c.transfers["to_unit"].map(prov)
-    for r, a, b in zip(c.transfers.itertuples(), f, t):
-        if a != b and not (c.scenario.cross_province and b in into):
-            yield Violation("same_province", f"staff {r.staff_id}", f"moves from province {a} to {b}")
+    allowed = t.isin(into) if c.scenario.cross_province else pd.Series(False, index=t.index)
+    bad = ((f != t) & ~allowed).to_numpy()
+    for r, a, b in zip(c.transfers.loc[bad].itertuples(), f[bad], t[bad]):
+        yield Violation("same_province", f"staff {r.staff_id}", f"moves from province {a} to {b}")
 
 
-def _road(ds: Dataset) -> dict:
-    road = {}
-    if ds.distances is not None:
-        for a, b, km in zip(ds.distances["from_unit"], ds.distances["to_unit"], ds.distances["km"]):
-            road.setdefault((a, b), float(km))
-            road.setdefault((b, a), float(km))
-    return road
+def _road(ds: Dataset, from_units: pd.Series, to_units: pd.Series) -> np.ndarray:
+    """Road km for each (from, to), NaN where the distances table has no such pair. Both directions
+    count; the first row of the file that gives a pair wins (its reverse comes right after it)."""
+    d = ds.distances
+    if d is None or not len(d):
+        return np.full(len(from_units), np.nan)
+    a, b, km = d["from_unit"].to_numpy(), d["to_unit"].to_numpy(), d["km"].to_numpy(dtype=float)
+    road = pd.DataFrame({"f": np.column_stack([a, b]).ravel(), "t": np.column_stack([b, a]).ravel(),
+                         "road": np.repeat(km, 2)}).drop_duplicates(["f", "t"], keep="first")
+    key = pd.DataFrame({"f": from_units.to_numpy(), "t": to_units.to_numpy()})
+    return key.merge(road, on=["f", "t"], how="left")["road"].to_numpy(dtype=float)
 
 
 def rule_max_km(c: _Ctx):
@@ -165,9 +174,8 @@ def rule_max_km(c: _Ctx):
         return
     a, b = coords.loc[t["from_unit"]], coords.loc[t["to_unit"]]
     km = _chord_km(a["lat"], a["lon"], b["lat"], b["lon"])
-    road = _road(c.ds)
-    if road:
-        km = np.array([road.get((f, to), k) for f, to, k in zip(t["from_unit"], t["to_unit"], km)])
+    road = _road(c.ds, t["from_unit"], t["to_unit"])
+    km = np.where(np.isnan(road), km, road)
     km = np.where(t["from_unit"].to_numpy() == t["to_unit"].to_numpy(), 0.0, km)
     reported = t["km"].to_numpy(dtype=float)
     limit = float(c.scenario.max_km)
@@ -186,16 +194,20 @@ def rule_quota_not_crossed(c: _Ctx):
     """No unit drops below or rises above its quota because of the plan."""
     counts = _counts(c.ds)
     out, inn = _departures(c), _arrivals(c)
-    for (u, p), n in out.items():
-        sb, q = counts.loc[(u, p)] if (u, p) in counts.index else (0, 0)
-        if sb - n < q:
-            yield Violation("quota_not_crossed", f"unit {u} position {p}",
-                            f"{n} leave: {sb} − {n} = {sb - n} is below the quota {q}")
-    for (u, p), n in inn.items():
-        sb, q = counts.loc[(u, p)] if (u, p) in counts.index else (0, 0)
-        if sb + n > q:
-            yield Violation("quota_not_crossed", f"unit {u} position {p}",
-                            f"{n} arrive: {sb} + {n} = {sb + n} is above the quota {q}")
+    sb = counts["staff_before"].reindex(out.index, fill_value=0).to_numpy()
+    q = counts["quota"].reindex(out.index, fill_value=0).to_numpy()
+    n = out.to_numpy()
+    bad = sb - n < q
+    for (u, p), n_, sb_, q_ in zip(out.index[bad], n[bad], sb[bad], q[bad]):
+        yield Violation("quota_not_crossed", f"unit {u} position {p}",
+                        f"{n_} leave: {sb_} − {n_} = {sb_ - n_} is below the quota {q_}")
+    sb = counts["staff_before"].reindex(inn.index, fill_value=0).to_numpy()
+    q = counts["quota"].reindex(inn.index, fill_value=0).to_numpy()
+    n = inn.to_numpy()
+    bad = sb + n > q
+    for (u, p), n, sb, q in zip(inn.index[bad], n[bad], sb[bad], q[bad]):
+        yield Violation("quota_not_crossed", f"unit {u} position {p}",
+                        f"{n} arrive: {sb} + {n} = {sb + n} is above the quota {q}")
 
 
 def rule_six_ro(c: _Ctx):
@@ -206,17 +218,26 @@ def rule_six_ro(c: _Ctx):
     if missing:
         yield Violation("six_ro", "transfers", f"missing columns {', '.join(missing)}")
         return
-    prov = c.ds.units.set_index("unit_code")["province_code"]
-    for r in c.transfers.itertuples():
-        for col in ("position_code", "from_unit", "to_unit", "effective_date", "authority"):
-            if not str(getattr(r, col) or "").strip():
-                yield Violation("six_ro", f"staff {r.staff_id}", f"empty {col}")
-        within = prov.get(r.from_unit) == prov.get(r.to_unit)
-        ministry = "Bộ Nội vụ" in str(r.authority)
-        if within == ministry:
-            yield Violation("six_ro", f"staff {r.staff_id}",
-                            f"authority '{r.authority}' does not match a move "
-                            f"{'within' if within else 'across'} provinces")
+    prov = c.ds.units.drop_duplicates("unit_code").set_index("unit_code")["province_code"]
+    t = c.transfers
+    found: list[tuple[int, int, Violation]] = []     # (row, order within the row, violation)
+    sid = t["staff_id"].to_numpy()
+    for k, col in enumerate(("position_code", "from_unit", "to_unit", "effective_date", "authority")):
+        values = t[col]
+        blank = [x for x in pd.unique(values) if not str(x or "").strip()]
+        for row in np.flatnonzero(values.isin(blank).to_numpy()) if blank else ():
+            found.append((row, k, Violation("six_ro", f"staff {sid[row]}", f"empty {col}")))
+    f, to = t["from_unit"].map(prov), t["to_unit"].map(prov)
+    within = ((f == to) | (f.isna() & to.isna())).to_numpy()
+    ministry = t["authority"].astype(str).str.contains("Bộ Nội vụ", regex=False).to_numpy()
+    authority = t["authority"].to_numpy()
+    for row in np.flatnonzero(within == ministry):
+        found.append((row, 5, Violation("six_ro", f"staff {sid[row]}",
+                                        f"authority '{authority[row]}' does not match a move "
+                                        f"{'within' if within[row] else 'across'} provinces")))
+    found.sort(key=lambda x: (x[0], x[1]))
+    for _, _, v in found:
+        yield v
 
 
 def rule_everyone_accounted(c: _Ctx):
@@ -260,13 +281,19 @@ RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RULES]
 def check_plan(ds: Dataset, scenario: Scenario, transfers: pd.DataFrame,
                units_after: pd.DataFrame | None = None) -> list[Violation]:
     """All violations of the contract's rules by a plan (empty list: the plan is valid)."""
+    ctx = context(ds, scenario, transfers, units_after)
+    out: list[Violation] = []
+    for rule in RULES:
+        out.extend(rule(ctx))
+    return out
+
+
+def context(ds: Dataset, scenario: Scenario, transfers: pd.DataFrame,
+            units_after: pd.DataFrame | None = None) -> _Ctx:
+    """What every rule reads: the raw tables and the plan's files, joined once."""
     staff = ds.staff.set_index("staff_id", drop=False)
     moved = transfers.merge(ds.staff, on="staff_id", how="inner", suffixes=("", "_staff"))
     moved = moved.rename(columns={"position_code": "position_code_x", "position_code_staff": "position_code_y"})
     if "position_code_y" not in moved.columns:
         moved["position_code_y"] = moved["position_code_x"]
-    ctx = _Ctx(ds, scenario, transfers, units_after, staff, moved)
-    out: list[Violation] = []
-    for rule in RULES:
-        out.extend(rule(ctx))
-    return out
+    return _Ctx(ds, scenario, transfers, units_after, staff, moved)

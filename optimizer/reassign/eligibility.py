@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from ortools.graph.python import max_flow
+from scipy.spatial import cKDTree
 
 from models.dataset import Dataset
 from models.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
@@ -166,26 +167,147 @@ def _ceiling_restricted(ds: Dataset, pairs: pd.DataFrame, into: set[str]) -> tup
     return int(mf.optimal_flow()), int((flow * prio).sum())
 
 
+def _unit_index(ds: Dataset) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray]:
+    """Units sorted by code (so that integer codes keep the string order), with lat, lon and
+    unit vectors (x, y, z) for the spatial index."""
+    u = ds.units[["unit_code", "lat", "lon"]].drop_duplicates("unit_code").sort_values("unit_code", kind="stable")
+    lat, lon = u["lat"].to_numpy(dtype=float), u["lon"].to_numpy(dtype=float)
+    la, lo = np.radians(lat), np.radians(lon)
+    xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    return pd.Index(u["unit_code"].to_numpy()), lat, lon, xyz
+
+
+def _chord_radius(max_km: float) -> float:
+    """The chord (unit sphere) of a great circle 1 km longer than max_km: every pair within max_km
+    is inside it with room to spare; the exact (haversine, metre-rounded) test comes after."""
+    angle = (float(max_km) + 1.0) / EARTH_RADIUS_KM
+    return 2.0 * np.sin(angle / 2.0) if angle < np.pi else 3.0
+
+
+def _road_table(ds: Dataset, units: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Road km by (from, to) unit index, both directions; a pair given twice keeps the first row
+    of the file (each row followed by its reverse, in file order)."""
+    d = ds.distances
+    if d is None or not len(d):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float)
+    f = units.get_indexer(d["from_unit"].to_numpy())
+    t = units.get_indexer(d["to_unit"].to_numpy())
+    both = pd.DataFrame({"f": np.ravel(np.column_stack([f, t])), "t": np.ravel(np.column_stack([t, f])),
+                         "road": np.repeat(d["km"].to_numpy(dtype=float), 2)})
+    both = both.drop_duplicates(["f", "t"], keep="first")
+    both = both.loc[(both["f"] >= 0) & (both["t"] >= 0)]
+    return both["f"].to_numpy(np.int64), both["t"].to_numpy(np.int64), both["road"].to_numpy(float)
+
+
+def _candidates(s_unit, s_grp, d_unit, d_grp, xyz, radius) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (into the supply and shortage rows) of the pairs of the same group whose units lie
+    within the chord radius: one k-d tree per group, never all pairs of a group at once."""
+    s_order, d_order = np.argsort(s_grp, kind="stable"), np.argsort(d_grp, kind="stable")
+    s_sorted, d_sorted = s_grp[s_order], d_grp[d_order]
+    groups = np.intersect1d(s_sorted, d_sorted)
+    s_lo, s_hi = np.searchsorted(s_sorted, groups, "left"), np.searchsorted(s_sorted, groups, "right")
+    d_lo, d_hi = np.searchsorted(d_sorted, groups, "left"), np.searchsorted(d_sorted, groups, "right")
+    out_i, out_j = [], []
+    for a, b, c, e in zip(s_lo, s_hi, d_lo, d_hi):
+        si, di = s_order[a:b], d_order[c:e]
+        if radius >= 2.0:                      # no distance limit worth a tree: every pair
+            i, j = np.repeat(si, len(di)), np.tile(di, len(si))
+        else:
+            hits = cKDTree(xyz[s_unit[si]]).sparse_distance_matrix(
+                cKDTree(xyz[d_unit[di]]), radius, output_type="ndarray")
+            i, j = si[hits["i"]], di[hits["j"]]
+        out_i.append(i)
+        out_j.append(j)
+    if not out_i:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64)
+
+
+def _road_candidates(s_unit, s_grp, d_unit, d_grp, road_f, road_t, road_km, max_km):
+    """Pairs brought within max_km by a road distance (the great-circle filter may miss them)."""
+    ok = np.round(road_km, 3) <= float(max_km) + 1e-9
+    if not ok.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    r = pd.DataFrame({"f": road_f[ok], "t": road_t[ok]})
+    s = pd.DataFrame({"f": s_unit, "g": s_grp, "i": np.arange(len(s_unit))})
+    d = pd.DataFrame({"t": d_unit, "g": d_grp, "j": np.arange(len(d_unit))})
+    m = r.merge(s, on="f").merge(d, on=["t", "g"])
+    return m["i"].to_numpy(np.int64), m["j"].to_numpy(np.int64)
+
+
+def build_arcs(ds: Dataset, scenario: Scenario, pairs: pd.DataFrame, into: set[str]) -> pd.DataFrame:
+    """The eligible arcs, from integer codes and a spatial index (CONTRACT.md §2).
+
+    Same arcs, same order and same figures as joining every surplus pair with every shortage pair
+    of its group and filtering by distance, without ever holding that join: candidates come from a
+    k-d tree per group (position, and province unless cross-province) on unit vectors, queried at
+    the chord of max_km + 1 km, plus every pair a road distance brings within max_km; each is then
+    measured exactly as `distance_lookup` does (road where given, else haversine; metre-rounded).
+    Strings are attached last, to the arcs kept, as references to the pairs' own code strings.
+    """
+    units, lat, lon, xyz = _unit_index(ds)
+    src = pairs.loc[pairs["supply"] > 0]
+    dst = pairs.loc[pairs["shortage"] > 0]
+    positions = pd.Index(np.sort(pd.unique(pairs["position_code"].astype(object))))
+    pos_of = pd.Series(np.arange(len(positions)), index=positions)
+    s_unit = units.get_indexer(src["unit_code"].to_numpy()).astype(np.int64)
+    d_unit = units.get_indexer(dst["unit_code"].to_numpy()).astype(np.int64)
+    s_pos = pos_of.reindex(src["position_code"].to_numpy()).to_numpy(np.int64)
+    d_pos = pos_of.reindex(dst["position_code"].to_numpy()).to_numpy(np.int64)
+    provinces = pd.Index(pd.unique(pairs["province_code"].astype(object)))
+    s_prov = provinces.get_indexer(src["province_code"].astype(object).to_numpy()).astype(np.int64)
+    d_prov = provinces.get_indexer(dst["province_code"].astype(object).to_numpy()).astype(np.int64)
+    if scenario.cross_province:
+        s_grp, d_grp = s_pos, d_pos
+    else:
+        n_prov = max(len(provinces), 1)
+        s_grp, d_grp = s_pos * n_prov + s_prov, d_pos * n_prov + d_prov
+    i, j = _candidates(s_unit, s_grp, d_unit, d_grp, xyz, _chord_radius(scenario.max_km))
+    road_f, road_t, road_km = _road_table(ds, units)
+    if len(road_f):
+        ri, rj = _road_candidates(s_unit, s_grp, d_unit, d_grp, road_f, road_t, road_km, scenario.max_km)
+        if len(ri):
+            key = np.unique(np.concatenate([i * len(dst) + j, ri * len(dst) + rj]))
+            i, j = key // len(dst), key % len(dst)
+    if into:
+        into_idx = provinces.get_indexer(list(into))
+        keep = (s_prov[i] == d_prov[j]) | np.isin(d_prov[j], into_idx[into_idx >= 0])
+        i, j = i[keep], j[keep]
+    fu, tu = s_unit[i], d_unit[j]
+    km = haversine_km(lat[fu], lon[fu], lat[tu], lon[tu])
+    road = np.zeros(len(i), dtype=bool)
+    if len(road_f):
+        n_u = len(units)
+        road_key = pd.Index(road_f * n_u + road_t)
+        at = road_key.get_indexer(fu * n_u + tu)
+        road = at >= 0
+        km = np.where(road, road_km[np.maximum(at, 0)], km)
+    km = np.round(np.where(fu == tu, 0.0, km), 3)
+    keep = km <= float(scenario.max_km) + 1e-9
+    i, j, km, road = i[keep], j[keep], km[keep], road[keep]
+    order = np.lexsort((d_unit[j], s_unit[i], s_pos[i]))
+    i, j, km, road = i[order], j[order], km[order], road[order]
+    arcs = pd.DataFrame({
+        "from_unit": src["unit_code"].iloc[i].to_numpy(),
+        "to_unit": dst["unit_code"].iloc[j].to_numpy(),
+        "position_code": src["position_code"].iloc[i].to_numpy(),
+        "km": km,
+        "distance_source": np.where(road, "road", "great_circle").astype(object),
+        "supply": src["supply"].to_numpy()[i],
+        "shortage": dst["shortage"].to_numpy()[j],
+    })
+    return arcs
+
+
 def build_eligibility(ds: Dataset, scenario: Scenario) -> Eligibility:
     """Surplus, shortage and eligible arcs for a dataset under a scenario."""
     staff = staff_status(ds, scenario)
     pairs = build_pairs(ds, staff)
     group = ["position_code"] if scenario.cross_province else ["position_code", "province_code"]
-
     src = pairs.loc[pairs["supply"] > 0, ["unit_code", "supply", "position_code", "province_code"]]
     dst = pairs.loc[pairs["shortage"] > 0, ["unit_code", "shortage", "position_code", "province_code"]]
     into = cross_into(ds, scenario)
-    cand = src.rename(columns={"unit_code": "from_unit"}).merge(
-        dst.rename(columns={"unit_code": "to_unit"}), on=group, how="inner", suffixes=("_from", "_to"))
-    if into:
-        keep = ((cand["province_code_from"] == cand["province_code_to"])
-                | cand["province_code_to"].isin(into))
-        cand = cand.loc[keep]
-    km, source = distance_lookup(ds, cand["from_unit"].to_numpy(), cand["to_unit"].to_numpy())
-    cand = cand.assign(km=km, distance_source=source)
-    arcs = cand.loc[cand["km"] <= float(scenario.max_km) + 1e-9,
-                    ["from_unit", "to_unit", "position_code", "km", "distance_source", "supply", "shortage"]]
-    arcs = arcs.sort_values(["position_code", "from_unit", "to_unit"], kind="stable").reset_index(drop=True)
+    arcs = build_arcs(ds, scenario, pairs, into)
 
     if into:
         ceiling, ceiling_weighted = _ceiling_restricted(ds, pairs, into)

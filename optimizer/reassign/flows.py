@@ -10,7 +10,8 @@ import scipy.sparse as sp
 from optimizer.reassign.eligibility import Eligibility
 from optimizer.status import Status
 
-__all__ = ["FlowResult", "METHODS", "metres", "empty_flows", "result_flows", "priorities", "incidence", "big_weight"]
+__all__ = ["FlowResult", "METHODS", "metres", "empty_flows", "result_flows", "priorities", "incidence",
+           "pair_nodes", "incidence_codes", "big_weight"]
 
 METHODS = ("auto", "min_cost_flow", "mip")
 
@@ -48,9 +49,11 @@ def empty_flows(arcs: pd.DataFrame) -> pd.DataFrame:
 
 
 def result_flows(arcs: pd.DataFrame, flow: np.ndarray) -> pd.DataFrame:
-    out = arcs[["from_unit", "to_unit", "position_code", "km", "distance_source"]].assign(
-        flow=np.asarray(flow, dtype=np.int64))
-    return out.loc[out["flow"] > 0].reset_index(drop=True)
+    """The arcs that carry flow (only those rows are copied), with their flow."""
+    flow = np.asarray(flow, dtype=np.int64)
+    used = np.flatnonzero(flow > 0)
+    out = arcs[["from_unit", "to_unit", "position_code", "km", "distance_source"]].iloc[used]
+    return out.assign(flow=flow[used]).reset_index(drop=True)
 
 
 def priorities(elig: Eligibility) -> pd.Series:
@@ -60,6 +63,27 @@ def incidence(keys: pd.Series, n_arcs: int) -> tuple[sp.csr_matrix, np.ndarray]:
     codes, uniques = pd.factorize(keys, sort=True)
     m = sp.csr_matrix((np.ones(n_arcs), (codes, np.arange(n_arcs))), shape=(len(uniques), n_arcs))
     return m, codes
+
+
+def pair_nodes(units: pd.Series, positions: pd.Series) -> tuple[np.ndarray, int, np.ndarray, pd.Index]:
+    """One node per (unit, position) of the arcs, from integer codes (no joined strings).
+
+    Nodes are numbered in the sorted order of (unit, position) — the order ``pd.factorize`` of the
+    strings ``unit + "\x1f" + position`` with ``sort=True`` gives — so the networks are the same.
+    Returns (node of each row, number of nodes, unit rank of each node, positions of each node).
+    """
+    u, _ = pd.factorize(units, sort=True)
+    p, p_uni = pd.factorize(positions, sort=True)
+    n_pos = max(len(p_uni), 1)
+    codes, keys = pd.factorize(u.astype(np.int64) * n_pos + p, sort=True)
+    keys = np.asarray(keys, dtype=np.int64)
+    return codes, len(keys), keys // n_pos, pd.Index(np.asarray(p_uni, dtype=object)[keys % n_pos])
+
+
+def incidence_codes(codes: np.ndarray, n_rows: int) -> sp.csr_matrix:
+    """Row ``codes[a]`` has a 1 in column a."""
+    n = len(codes)
+    return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_rows, n))
 
 
 def big_weight(arcs: pd.DataFrame, dst_codes: np.ndarray) -> int:

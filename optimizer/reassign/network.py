@@ -40,7 +40,7 @@ import pandas as pd
 from ortools.graph.python import min_cost_flow
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.flows import METHODS, FlowResult, big_weight, metres, priorities, result_flows
+from optimizer.reassign.flows import METHODS, FlowResult, big_weight, metres, pair_nodes, priorities, result_flows
 from optimizer.reassign.mip import solve_mip
 from optimizer.status import Status
 
@@ -63,9 +63,8 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
     arcs = elig.arcs
     if arcs.empty:
         return FlowResult.empty(arcs, "min_cost_flow", time.perf_counter() - t0)
-    src_codes, src_nodes = pd.factorize(arcs["from_unit"] + "\x1f" + arcs["position_code"], sort=True)
-    dst_codes, dst_nodes = pd.factorize(arcs["to_unit"] + "\x1f" + arcs["position_code"], sort=True)
-    n_src, n_dst = len(src_nodes), len(dst_nodes)
+    src_codes, n_src, src_unit, _ = pair_nodes(arcs["from_unit"], arcs["position_code"])
+    dst_codes, n_dst, dst_unit, dst_pos = pair_nodes(arcs["to_unit"], arcs["position_code"])
     cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64)
     cost = metres(arcs["km"])
     supply = arcs.groupby(src_codes)["supply"].first().to_numpy(dtype=np.int64)
@@ -89,7 +88,7 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
             smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), np.arange(n_src, dtype=np.int32),
                                                       supply, np.zeros(n_src, np.int64))
         else:
-            u_codes, u_names = pd.factorize(pd.Series(src_nodes).str.split("\x1f").str[0], sort=True)
+            u_codes, u_names = pd.factorize(src_unit, sort=True)
             un = nxt + np.arange(len(u_names), dtype=np.int32)
             nxt += len(u_names)
             smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
@@ -98,14 +97,14 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
             smcf.add_arcs_with_capacity_and_unit_cost(un[u_codes], np.arange(n_src, dtype=np.int32), supply,
                                                       np.zeros(n_src, np.int64))
         # sink side: (v, p) → T earning −priority · BIG, through a unit node when arrivals are limited
-        prio = pd.Series(dst_nodes).str.split("\x1f").str[1].map(priorities(elig)).to_numpy(dtype=np.int64)
+        prio = priorities(elig).reindex(dst_pos).to_numpy(dtype=np.int64)
         big = big_weight(arcs, dst_codes)
         reward = -prio * big
         dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
         if max_arrivals_per_unit is None:
             smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
         else:
-            v_codes, v_names = pd.factorize(pd.Series(dst_nodes).str.split("\x1f").str[0], sort=True)
+            v_codes, v_names = pd.factorize(dst_unit, sort=True)
             vn = nxt + np.arange(len(v_names), dtype=np.int32)
             nxt += len(v_names)
             smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[v_codes], demand, reward)

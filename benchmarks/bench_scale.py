@@ -1,0 +1,240 @@
+"""Scale benchmark: the national roster replicated k times, time and peak memory per stage.
+
+Instances (names given to ``--instances``, comma-separated):
+
+* ``k1``            the shipped national dataset (``data/national``) as it is.
+* ``k<K>s``         K replicas at the *same density*: each replica gets its own provinces (codes
+                    ``<code>r<i>``), units and staff, at the same coordinates; no move crosses a
+                    replica (same-province scenario), so arcs grow K×.
+* ``k<K>d``         K replicas at *K× density*: the replicas share the provinces, each unit of
+                    replica i sits 0.0005°·i north of the original; arcs grow about K²×.
+* a suffix ``x<KM>`` makes the scenario cross-province at KM km (``k5dx80``); otherwise the
+  default scenario (same province, 40 km, protect 2 years, 2026-01-01).
+
+Officers and province needs stay those of the original (posted once). Replica datasets are
+written once as CSV folders under ``--cache`` (default /tmp/staffing_scale) and reused.
+
+For each instance, two child processes, each timed from its start (imports included) with its
+peak RSS from ``os.wait4``:
+
+* ``validate`` — what ``staffing validate`` does: read and validate the dataset, count it;
+* ``solve``    — what ``staffing solve --out`` does (``--no-report`` unless ``--report``):
+  read, eligibility, model, selection, audit, officers, write; the child records the wall time
+  and ``ru_maxrss`` (the peak so far) at the end of each stage, and the plan's weighted shortage
+  after, total km, arcs, moves, and checks that plan.xlsx has no sheet above Excel's row limit.
+
+Run:  python benchmarks/bench_scale.py --instances k1,k2d,k5d [--report] [--json out.json]
+The machine is shared: read ratios (solve / validate) within one run, not absolute seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXCEL_ROWS = 1_048_576
+
+
+def _parse(name: str) -> tuple[int, str, float | None]:
+    m = re.fullmatch(r"k(\d+)([sd]?)(?:x(\d+(?:\.\d+)?))?", name)
+    if not m:
+        raise SystemExit(f"bad instance name {name!r} (k1, k5s, k11d, k5dx80)")
+    k, kind, km = int(m.group(1)), m.group(2) or "s", m.group(3)
+    return k, kind, float(km) if km else None
+
+
+def build_instance(name: str, cache: Path) -> Path:
+    """The dataset folder of an instance (built once, then reused)."""
+    k, kind, _ = _parse(name)
+    if k == 1:
+        return ROOT / "data" / "national"
+    folder = cache / f"k{k}{kind}"
+    if (folder / "staff.csv").exists():
+        return folder
+    import pandas as pd
+    src = ROOT / "data" / "national"
+    read = lambda t: pd.read_csv(src / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    provinces, units, staff, quotas = read("provinces"), read("units"), read("staff"), read("quotas")
+    P, U, S, Q = [], [], [], []
+    for i in range(k):
+        suffix = "" if i == 0 else f"r{i}"
+        u = units.copy()
+        u["unit_code"] = u["unit_code"] + suffix
+        if kind == "s":
+            u["province_code"] = u["province_code"] + suffix
+            p = provinces.copy()
+            p["province_code"] = p["province_code"] + suffix
+            if i:
+                p["name"] = p["name"] + f" (bản sao {i})"
+            P.append(p)
+        else:
+            u["lat"] = (u["lat"].astype(float) + 0.0005 * i).round(6).astype(str)
+        if i:
+            u["name"] = u["name"] + f" ({i})"
+        U.append(u)
+        s = staff.copy()
+        s["staff_id"] = s["staff_id"] + suffix
+        s["unit_code"] = s["unit_code"] + suffix
+        s["home_unit_code"] = s["home_unit_code"].where(s["home_unit_code"] == "", s["home_unit_code"] + suffix)
+        S.append(s)
+        q = quotas.copy()
+        q["unit_code"] = q["unit_code"] + suffix
+        Q.append(q)
+    folder.mkdir(parents=True, exist_ok=True)
+    (pd.concat(P) if P else provinces).to_csv(folder / "provinces.csv", index=False)
+    pd.concat(U).to_csv(folder / "units.csv", index=False)
+    pd.concat(S).to_csv(folder / "staff.csv", index=False)
+    pd.concat(Q).to_csv(folder / "quotas.csv", index=False)
+    for t in ("positions", "officers", "province_needs", "areas"):
+        if (src / f"{t}.csv").exists():
+            (folder / f"{t}.csv").write_bytes((src / f"{t}.csv").read_bytes())
+    about = (src / "ABOUT.txt").read_text(encoding="utf-8") if (src / "ABOUT.txt").exists() else ""
+    (folder / "ABOUT.txt").write_text(
+        about.rstrip() + f"\nSYNTHETIC scale replica: the national roster ×{k} ({'same density' if kind == 's' else f'{k}× density'}).\n",
+        encoding="utf-8")
+    return folder
+
+
+# --------------------------------------------------------------------------- children
+
+def _rss_mib() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def child_validate(folder: str) -> dict:
+    from models.io import read_dataset
+    from optimizer.cli import staffing_balance
+    t = time.perf_counter()
+    ds = read_dataset(Path(folder))
+    b = staffing_balance(ds)
+    return {"staff": int(b["staff"]), "read_validate": time.perf_counter() - t, "rss_mib": _rss_mib()}
+
+
+def child_solve(folder: str, out: str, km: float | None, report: bool, solver: str | None) -> dict:
+    from models.io import read_dataset
+    from models.scenario import Scenario
+    from optimizer.output.plan_files import write_plan
+    from optimizer.plan import solve
+    stages: dict[str, dict] = {}
+    mark = {"name": "read_validate", "t": time.perf_counter()}
+
+    def close(name_next: str | None) -> None:
+        now = time.perf_counter()
+        stages[mark["name"]] = {"seconds": now - mark["t"], "peak_rss_mib": _rss_mib()}
+        mark.update(name=name_next, t=now)
+
+    ds = read_dataset(Path(folder))
+    close("eligibility")
+    first = {"on": True}
+
+    def progress(stage: str) -> None:
+        if first["on"]:           # eligibility starts right after reading
+            first["on"] = False
+            mark["t"] = time.perf_counter()
+            return
+        close(stage)
+
+    opts = {"cross_province": True, "max_km": km} if km else {}
+    if solver:
+        opts["solver"] = solver
+    plan = solve(ds, Scenario(**opts), progress=progress)
+    close("write")
+    write_plan(plan, Path(out))
+    if report:
+        close("report")
+        from optimizer.output.report import write_report
+        write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces)
+    close(None)
+    s = plan.summary
+    with zipfile.ZipFile(Path(out) / "plan.xlsx") as z:
+        rows = {}
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/sheet"):
+                head = z.open(n).read(4096).decode("utf-8", "replace")
+                m = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+                rows[n] = int(m.group(1)) if m else -1
+    return {"stages": stages, "weighted_shortage_after": int(s["weighted_shortage_after"]),
+            "shortage_after": int(s["shortage_after"]), "total_km": round(float(s["total_km"]), 3),
+            "moves": int(s["moves"]), "arcs": int(s.get("arcs", -1)) if "arcs" in s else None,
+            "status": str(s["status"]), "method": s["method"],
+            "xlsx_max_rows": max(rows.values()) if rows else None,
+            "xlsx_valid": bool(rows) and max(rows.values()) <= EXCEL_ROWS,
+            "xlsx_mib": (Path(out) / "plan.xlsx").stat().st_size / 2**20}
+
+
+def _run_child(args: list[str]) -> tuple[dict, float, float]:
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, cwd=ROOT)
+    outb = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError(f"child {args} failed ({p.returncode})")
+    return json.loads(outb.decode().strip().splitlines()[-1]), wall, ru.ru_maxrss / 1024.0
+
+
+def run(name: str, cache: Path, report: bool, solver: str | None) -> dict:
+    _, _, km = _parse(name)
+    folder = build_instance(name, cache)
+    val, val_wall, val_rss = _run_child(["--child-validate", str(folder)])
+    out = cache / "out" / name
+    args = ["--child-solve", str(folder), "--out", str(out)]
+    if km:
+        args += ["--km", str(km)]
+    if report:
+        args.append("--report")
+    if solver:
+        args += ["--solver", solver]
+    sol, sol_wall, sol_rss = _run_child(args)
+    return {"instance": name, "staff": val["staff"], "validate_s": val_wall, "validate_peak_mib": val_rss,
+            "solve_s": sol_wall, "solve_peak_mib": sol_rss, "ratio": sol_wall / val_wall, **sol}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--instances", default="k1,k2d,k5d")
+    ap.add_argument("--cache", default="/tmp/staffing_scale")
+    ap.add_argument("--report", action="store_true", help="draw report.html too (as solve --out does)")
+    ap.add_argument("--solver", default=None)
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--child-validate")
+    ap.add_argument("--child-solve")
+    ap.add_argument("--out")
+    ap.add_argument("--km", type=float)
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if args.child_validate:
+        print(json.dumps(child_validate(args.child_validate)))
+        return 0
+    if args.child_solve:
+        print(json.dumps(child_solve(args.child_solve, args.out, args.km, args.report, args.solver)))
+        return 0
+    cache = Path(args.cache)
+    results = []
+    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S')} load: {os.getloadavg()}", flush=True)
+    print("| instance | staff | validate s | solve s | ratio | solve peak MiB | stages (s) | w.short after | km | xlsx rows ok |")
+    print("|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    for name in args.instances.split(","):
+        r = run(name, cache, args.report, args.solver)
+        results.append(r)
+        st = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in r["stages"].items())
+        print(f"| {name} | {r['staff']:,} | {r['validate_s']:.2f} | {r['solve_s']:.2f} | {r['ratio']:.2f} | "
+              f"{r['solve_peak_mib']:.0f} | {st} | {r['weighted_shortage_after']:,} | {r['total_km']:,.3f} | "
+              f"{r['xlsx_max_rows']:,} {'ok' if r['xlsx_valid'] else 'OVER'} |", flush=True)
+    print(f"# load after: {os.getloadavg()}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
