@@ -28,8 +28,8 @@ import pandas as pd
 
 from models import xlsx
 from models.dataset import TABLE_NAMES, Dataset
-from models.tables import TABLES, columns, normalise_text
-from models.validation import ROW_COLUMN, DatasetError, Problem, validate_tables
+from models.tables import REQUIRED_TABLES, TABLES, columns, normalise_text
+from models.validation import ROW_COLUMN, DatasetError, Problem, empty_table, validate_tables
 
 __all__ = ["read_dataset", "dataset_from_rows", "write_csv_folder", "write_xlsx",
            "default_dataset_path", "DATASET_ENV"]
@@ -56,9 +56,12 @@ def default_dataset_path() -> Path:
     return path
 
 
-def read_dataset(path: str | os.PathLike) -> Dataset:
+def read_dataset(path: str | os.PathLike, need: Sequence[str] = REQUIRED_TABLES) -> Dataset:
     """Read and validate a dataset (a folder of CSV files or one .xlsx workbook).
 
+    `need`: the tables that must be there (the five of CONTRACT.md §1 by default); a required
+    table of §1 that is absent and not needed reads as an empty table (`staffing officers` needs
+    only provinces, officers and province_needs: CONTRACT.md §4).
     Raises `DatasetError` listing every problem; never changes the input.
     """
     path = Path(path)
@@ -73,7 +76,10 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
                           "not one of its files")
     else:
         raise _fail(path, "not a dataset: give a folder of CSV tables or an .xlsx workbook")
-    typed = validate_tables(frames, problems=problems, expected=expected, source=path)
+    typed = validate_tables(frames, problems=problems, expected=expected, source=path, required=need)
+    for table in REQUIRED_TABLES:
+        if table not in typed:
+            typed[table] = empty_table(table)
     return Dataset(**typed, source=path, note=note, meta={"about": about} if about else {})
 
 
