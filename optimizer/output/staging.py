@@ -6,9 +6,9 @@
 
 How. The files are written into a temporary folder created beside `out_dir` (same parent, so
 the same filesystem and `rename` is atomic). When the block ends normally every file and the
-folder are fsync'ed, then, with SIGINT/SIGTERM/SIGHUP held back (`pthread_sigmask`), the old
-folder is renamed aside, the new one renamed in, the parent folder fsync'ed and the old one
-removed. A signal that arrives during those few renames is delivered after them.
+folder are fsync'ed, then, with SIGINT/SIGTERM/SIGHUP held back, the old folder is renamed
+aside, the new one renamed in, the parent folder fsync'ed and the old one removed. A signal
+that arrives during those few renames is delivered after them, with its usual effect.
 
 While the block runs, SIGTERM and SIGHUP (a scheduler's timeout, a closed SSH session) and
 SIGINT (Ctrl-C) raise `WriteAborted` (a `BaseException`, so no `except Exception` of a writer
@@ -134,34 +134,39 @@ def _fsync_tree(folder: Path) -> None:
     _fsync_path(folder, directory=True)
 
 
-def _raise_aborted(signum, frame) -> None:
-    raise WriteAborted(signum)
+class _Signals:
+    """While active (main thread only): SIGINT/SIGTERM/SIGHUP raise `WriteAborted`, or, once
+    `defer()` is called, are only recorded; `deliver()` sends the recorded ones again after the
+    usual handlers are back. Python runs signal handlers in the main thread whichever thread the
+    signal hit, so this holds in a process with other threads too (a progress display, a solver's
+    pool), where blocking the signal in one thread would not."""
 
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending: list[int] = []
+        self.previous: dict[int, object] = {}
 
-@contextmanager
-def _signals_abort() -> Iterator[None]:
-    """SIGINT/SIGTERM/SIGHUP raise WriteAborted inside the block (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.signal(s, _raise_aborted) for s in CAUGHT_SIGNALS}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
+    def _handle(self, signum, frame) -> None:
+        if self.deferring:
+            self.pending.append(signum)
+        else:
+            raise WriteAborted(signum)
+
+    def __enter__(self) -> "_Signals":
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {s: signal.signal(s, self._handle) for s in CAUGHT_SIGNALS}
+        return self
+
+    def defer(self) -> None:
+        self.deferring = True
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self.previous.items():
             signal.signal(s, handler)
 
-
-def _hold_signals() -> object:
-    """Hold SIGINT/SIGTERM/SIGHUP back (delivered when `_release_signals` is called)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, CAUGHT_SIGNALS)
-
-
-def _release_signals(old: object) -> None:
-    if old is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    def deliver(self) -> None:
+        for s in dict.fromkeys(self.pending):
+            signal.raise_signal(s)
 
 
 def _fresh_folder(beside: Path, kind: str) -> Path:
@@ -201,18 +206,14 @@ def staged_output(out_dir: str | os.PathLike, also: Iterable[str] = ()) -> Itera
     out = check_output_folder(out_dir, also)
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = _fresh_folder(out, _STAGING)
-    held = None
     try:
-        with _signals_abort():
+        with _Signals() as signals:
             yield folder
             _fsync_tree(folder)
             check_output_folder(out, also)           # nothing foreign appeared meanwhile
-            held = _hold_signals()
-        # the usual handlers are back; a signal that came meanwhile waits for the swap to end
-        try:
+            signals.defer()                          # from here on a signal waits for the swap
             _swap_in(folder, out)
-        finally:
-            _release_signals(held)
+        signals.deliver()                            # the usual handlers again: end as asked
     finally:
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
