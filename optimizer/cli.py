@@ -253,7 +253,7 @@ def solve(
                f"(filled {filled:,}, {s['fill_rate']:.1%}; ceiling without a distance limit {s['ceiling']:,})")
     typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
                f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
-               f"{s['units_short_after']:,} units still short")
+               f"{s['units_short_after']:,} units still short in some position")
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":
