@@ -16,7 +16,7 @@ swallows it): the temporary folder is removed and `out_dir` is left as it was. A
 at any moment therefore leaves the previous complete folder, or nothing — never a mixture.
 (SIGKILL cannot be caught: it can leave a `.<name>.staging-*` folder beside `out_dir`, never a
 mixed `out_dir`; and killed between the two renames, `out_dir` is absent and the previous plan
-is beside it as `.<name>.previous-*`.)
+is beside it, inside `.<name>.previous-*/`.)
 
 No stale files. The whole folder is replaced, so files of an earlier run that this run does
 not write do not survive it.
