@@ -37,8 +37,8 @@ from models.dataset import TABLE_NAMES, Dataset
 from models.sheet_layout import code_columns, decimal_comma, required_names, text_frame
 from models.tabular import Column as TabularColumn
 from models.sheet_text import sheet_frame
-from models.tables import TABLES, columns, normalise_text
-from models.validation import ROW_COLUMN, DatasetError, Problem, validate_tables
+from models.tables import REQUIRED_TABLES, TABLES, columns, normalise_text
+from models.validation import ROW_COLUMN, DatasetError, Problem, empty_table, validate_tables
 from models.workbook import Workbook, zip_day
 from models.workbook_read import WorkbookRefused, cell_text, read_sheets
 
@@ -67,9 +67,12 @@ def default_dataset_path() -> Path:
     return path
 
 
-def read_dataset(path: str | os.PathLike) -> Dataset:
+def read_dataset(path: str | os.PathLike, need: Sequence[str] = REQUIRED_TABLES) -> Dataset:
     """Read and validate a dataset (a folder of CSV files or one .xlsx workbook).
 
+    `need`: the tables that must be there (the five of CONTRACT.md §1 by default); a required
+    table of §1 that is absent and not needed reads as an empty table (`staffing officers` needs
+    only provinces, officers and province_needs: CONTRACT.md §4).
     Raises `DatasetError` listing every problem; never changes the input.
     """
     path = Path(path)
@@ -84,7 +87,11 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
                           "not one of its files")
     else:
         raise _fail(path, "not a dataset: give a folder of CSV tables or an .xlsx workbook")
-    typed = validate_tables(frames, problems=problems, expected=expected, source=path, **marks)
+    typed = validate_tables(frames, problems=problems, expected=expected, source=path, required=need,
+                            **marks)
+    for table in REQUIRED_TABLES:
+        if table not in typed:
+            typed[table] = empty_table(table)
     return Dataset(**typed, source=path, note=note, meta={"about": about} if about else {})
 
 

@@ -39,7 +39,7 @@ from models.tables import (
 )
 
 __all__ = ["Problem", "DatasetError", "group", "validate_tables", "check_table", "table_presence",
-           "header_problems", "missing_columns", "cell_problems", "duplicate_keys",
+           "header_problems", "missing_columns", "cell_problems", "duplicate_keys", "empty_table",
            "unknown_references", "conflicting_distances"]
 
 ROW_COLUMN = "_row"
@@ -152,11 +152,15 @@ def group(problems: Iterable[Problem], above: int = GROUP_ABOVE, shown: int = GR
 
 
 def table_presence(present: Iterable[str],
-                   expected: Callable[[str], str] = lambda t: f"a table named {t}") -> list[Problem]:
-    """Required tables are there; `officers` and `province_needs` are given together."""
+                   expected: Callable[[str], str] = lambda t: f"a table named {t}",
+                   required: Iterable[str] = REQUIRED_TABLES) -> list[Problem]:
+    """Required tables are there; `officers` and `province_needs` are given together.
+
+    `required`: the tables the caller needs (the five of CONTRACT.md §1 by default; a command
+    that needs fewer, such as `staffing officers` (§4), names its own)."""
     present = set(present)
     out = [Problem(t, None, None, None, f"required table is missing (expected {expected(t)})")
-           for t in REQUIRED_TABLES if t not in present]
+           for t in required if t not in present]
     pair = ("officers", "province_needs")
     for have, lack in (pair, pair[::-1]):
         if have in present and lack not in present:
@@ -356,6 +360,12 @@ def check_table(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
     return out.reset_index(drop=True), problems, missing
 
 
+def empty_table(table: str) -> pd.DataFrame:
+    """The typed frame of a table with no rows (its contract columns and dtypes, and `_row`):
+    what a table the caller did not need reads as when it is absent."""
+    return check_table(table, pd.DataFrame(index=pd.RangeIndex(2, 2)))[0]
+
+
 def duplicate_keys(table: str, frame: pd.DataFrame) -> list[Problem]:
     """No two rows share the table's key (rows with an empty key cell are skipped)."""
     key = list(TABLES[table].KEY)
@@ -415,7 +425,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame | None], *,
                     problems: Iterable[Problem] = (),
                     expected: Callable[[str], str] = lambda t: f"a table named {t}",
                     source: object = None, broken: Iterable[tuple[str, str]] = (),
-                    covered: Iterable[tuple[str, int, str]] = ()) -> dict[str, pd.DataFrame]:
+                    covered: Iterable[tuple[str, int, str]] = (),
+                    required: Iterable[str] = REQUIRED_TABLES) -> dict[str, pd.DataFrame]:
     """Run every rule; return the typed frames of the tables present, or raise DatasetError.
 
     `frames`: table name → text frame; None for a table that is there but could not be read
@@ -427,7 +438,7 @@ def validate_tables(frames: Mapping[str, pd.DataFrame | None], *,
     """
     problems = list(problems)
     given = len(problems)
-    problems += table_presence(frames, expected)
+    problems += table_presence(frames, expected, required)
     typed: dict[str, pd.DataFrame] = {}
     broken: set[tuple[str, str]] = set(broken)
     for table in TABLE_NAMES:

@@ -388,13 +388,13 @@ needs.pivot_table(index="province_code", columns="area_name", values="weight", f
     md('''
 ## Cử cán bộ / The posting
 
-The provinces' priority for the secondary rule is their unfilled shortage after the baseline
-transfer plan — the same input the pipeline (`solve`) gives `post_officers`, so the two agree.
+The provinces' priority for the secondary rule is their unfilled shortage before any plan
+(Σ max(0, quota − staff)): a fact of the data, the default of `post_officers`, so `solve` (with
+any settings) and `staffing officers` post the same officers.
 '''),
     code('''
 plan = solve(ds, Scenario(name="baseline"))
-shortage_after = plan.units_after.groupby("province_code")["shortage_after"].sum()
-post = post_officers(ds, province_shortage=shortage_after)
+post = post_officers(ds)
 assert post.table["officer_id"].tolist() == plan.postings["officer_id"].tolist()
 summary = post.summary()
 print(f"status {summary['status']}: {summary['posted']} posted, {summary['unposted']} unposted, "
@@ -443,7 +443,7 @@ post.unposted if len(post.unposted) else "Mọi cán bộ đều được cử /
 provinces whose officer changes:
 '''),
     code('''
-home = post_officers(ds, allow_home_province=True, province_shortage=shortage_after)
+home = post_officers(ds, allow_home_province=True)
 assert home.total_score >= post.total_score
 print(f"total match score: {post.total_score:g} → {home.total_score:g} with home postings allowed")
 both = post.table[["province_code", "province_name", "officer_id", "score"]].merge(

@@ -29,6 +29,7 @@ from optimizer.compare import compare as run_compare
 from optimizer.compare import print_comparison, sweep, sweep_overrides, write_comparison
 from optimizer.officers import PostingError, post_officers, write_postings
 from optimizer.output.plan_files import write_plan
+from optimizer.output.staging import OutputFolderError, WriteAborted, check_output_folder, staged_output
 from optimizer.plan import PlanAuditError
 from optimizer.plan import solve as solve_plan
 
@@ -56,6 +57,13 @@ def _guarded(command):
         except DatasetError as e:
             _print_problems(e)
             raise typer.Exit(1) from None
+        except OutputFolderError as e:      # --out names a folder we must not replace: wrong usage
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+        except WriteAborted as e:           # SIGINT/SIGTERM/SIGHUP while writing: nothing was put in place
+            typer.echo(f"interrupted ({e}) while writing: nothing was written; --out is as it was before "
+                       "this run", err=True)
+            raise typer.Exit(e.exit_code) from None
         except ScenarioError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(1) from None
@@ -105,10 +113,12 @@ def _print_problems(error: DatasetError, max_shown: int = 0) -> None:
     typer.echo("\n".join(lines))
 
 
-def _load_or_exit(path: Path | None, max_shown: int = 0) -> Dataset:
-    """Read and validate the dataset (the default one when `path` is None), or exit 1."""
+def _load_or_exit(path: Path | None, max_shown: int = 0, need: tuple[str, ...] | None = None) -> Dataset:
+    """Read and validate the dataset (the default one when `path` is None), or exit 1.
+    `need`: the tables the command needs (default: the five of CONTRACT.md §1)."""
     try:
-        return read_dataset(path if path is not None else default_dataset_path())
+        where = path if path is not None else default_dataset_path()
+        return read_dataset(where) if need is None else read_dataset(where, need=need)
     except DatasetError as e:
         _print_problems(e, max_shown)
         raise typer.Exit(1) from None
@@ -175,7 +185,10 @@ def _print_warnings(found: list) -> None:
         typer.echo("\n".join(lines))
 
 
-OutArg = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files (created if needed).")]
+OutArg = Annotated[Path, typer.Option(
+    "--out", "-o", show_default=False,
+    help="Folder for the output files (required). It is replaced whole when the run ends: it must be new, "
+         "empty, or an earlier output folder.")]
 
 
 def _console():
@@ -188,8 +201,8 @@ def _write_postings_for(ds: Dataset, postings, out: Path) -> list[Path]:
 
 @app.command()
 def solve(
+    out: OutArg,
     dataset: DatasetArg = None,
-    out: OutArg = Path("plan"),
     max_km: Annotated[Optional[float], typer.Option(help="Longest transfer in km (default: 40).")] = None,
     cross_province: Annotated[Optional[bool], typer.Option(
         "--cross-province/--same-province", help="Allow moves between provinces (default: same province).",
@@ -214,6 +227,7 @@ def solve(
                              provinces=province or None)
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
+    check_output_folder(out)           # refuse a foreign --out before solving, not after
     console = _console()
     labels = {"eligibility": "surplus, shortage and eligible moves", "model": "solving the model",
               "selection": "choosing who goes", "audit": "independent audit", "officers": "posting officers"}
@@ -231,20 +245,26 @@ def solve(
             console.print(f"[red]The plan failed its independent audit — nothing written.[/] {e}")
             raise typer.Exit(1) from None
         status.update("writing the files…")
-        written = write_plan(plan, out)
-        if report:
-            # imported here on purpose: matplotlib (≈ 0.5 s) only when a report is drawn
-            from optimizer.output.report import write_report
-            written.append(write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces))
+        with staged_output(out) as folder:
+            written = write_plan(plan, folder)
+            if report:
+                # imported here on purpose: matplotlib (≈ 0.5 s) only when a report is drawn
+                from optimizer.output.report import write_report
+                written.append(write_report(plan, folder / "report.html", units=ds.units,
+                                            provinces=ds.provinces))
     s = plan.summary
     filled = s["shortage_before"] - s["shortage_after"]
     console.print(f"[green]✓[/] plan {s['status']} ({s['method']}), audit "
                   f"{'passed' if s['check']['passed'] else 'FAILED'} on {len(s['check']['rules'])} rules")
+    for stage in s.get("solver_stages") or []:
+        if stage.get("fallback"):      # --solver mip that did not finish: say so here, not only in summary.json
+            console.print(f"[yellow]![/] the MIP did not finish: {stage['fallback']}; this plan is the "
+                          "network flow's proven optimum")
     typer.echo(f"Shortage {s['shortage_before']:,} → {s['shortage_after']:,} "
                f"(filled {filled:,}, {s['fill_rate']:.1%}; ceiling without a distance limit {s['ceiling']:,})")
     typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
                f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
-               f"{s['units_short_after']:,} units still short")
+               f"{s['units_short_after']:,} units still short in some position")
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":
@@ -254,6 +274,10 @@ def solve(
     if plan.note:
         typer.echo(f"Note: {plan.note}")
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out} in {time.perf_counter() - t0:.1f} s")
+
+
+#: The tables `staffing officers` needs (CONTRACT.md §4); the roster, when there, sets the tie-break.
+OFFICERS_NEED = ("provinces",)
 
 
 @app.command()
@@ -325,13 +349,16 @@ def roadmap(
 
 @app.command()
 def officers(
+    out: OutArg,
     dataset: DatasetArg = None,
-    out: OutArg = Path("postings"),
     allow_home_province: Annotated[bool, typer.Option(
         "--allow-home-province", help="Officers may be posted to their home province.")] = False,
 ) -> None:
     """Post the Ministry's support officers, one to each province, with the best match of expertise."""
-    ds = _load_or_exit(dataset)
+    check_output_folder(out)
+    # provinces, officers and province_needs are all it needs (CONTRACT.md §4); the pair rule
+    # of validation asks for officers and province_needs together, and none is refused below
+    ds = _load_or_exit(dataset, need=OFFICERS_NEED)
     if not ds.has_officers:
         typer.echo("error: the dataset has no officers / province_needs tables: nothing to post", err=True)
         raise typer.Exit(1)
@@ -340,7 +367,8 @@ def officers(
     except PostingError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from None
-    written = _write_postings_for(ds, post, out)
+    with staged_output(out) as folder:
+        written = _write_postings_for(ds, post, folder)
     t = post.table
     for r in t.itertuples():
         alt = ((f"equally good: {r.alternative_officer_id}" if r.alternative_loss == 0
@@ -358,8 +386,8 @@ def officers(
 
 @app.command()
 def compare(
+    out: OutArg,
     scenario_files: Annotated[list[Path], typer.Argument(help="Scenario TOML files.", show_default=False)] = None,
-    out: OutArg = Path("comparison"),
     dataset: Annotated[Optional[Path], typer.Option(
         help="Dataset for the scenarios that name none (default: the national dataset).")] = None,
     max_km: Annotated[Optional[str], typer.Option(
@@ -384,11 +412,13 @@ def compare(
         scenarios = [x for base in (scenarios or [Scenario()]) for x in sweep(base, limits)]
     if not scenarios:
         raise typer.BadParameter("give scenario files, --max-km, or both")
+    check_output_folder(out)
     df = run_compare(scenarios, dataset_path=dataset, processes=processes)
     for name, kept in df.attrs.get("dropped", []):
         typer.echo(f"Dropped {name}: the same settings as {kept} (solved once).")
     print_comparison(df)
-    written = write_comparison(df, out)
+    with staged_output(out) as folder:
+        written = write_comparison(df, folder)
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")
 
 

@@ -55,6 +55,7 @@ import pandas as pd
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.validation import DatasetError
+from optimizer.output.naming import dataset_name
 from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
 from optimizer.output.vocabulary import (COMPARISON_DESCRIPTIONS_VI, COMPARISON_LABELS_EN, COMPARISON_LABELS_VI,
                                          METHOD_VI, SCENARIO_LABELS_VI, STATUS_SHORT_VI, STATUS_VI,
@@ -454,6 +455,7 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = _frame_for_files(df)
+    frame["dataset"] = frame["dataset"].map(lambda d: dataset_name(d) or "")   # a name, not a path (§5)
     csv_path = write_csv_table(frame, out_dir / "comparison.csv", decimals=DECIMALS)
     xlsx_path = _write_xlsx(frame, out_dir / "comparison.xlsx", _note_of(df, note))
     return [csv_path, xlsx_path]
@@ -532,7 +534,7 @@ TERMINAL_LABELS: dict[str, str] = {
     "moves": "Số người điều động / moves",
     "total_km": "Tổng km / total km",
     "mean_km": "Km bình quân / mean km",
-    "units_short_after": "Đơn vị còn thiếu / units short",
+    "units_short_after": "ĐV thiếu ≥ 1 vị trí / units short (any position)",
     "ceiling": "Trần lấp được / ceiling",
     "ceiling_fill_rate": "Đạt so với trần / of ceiling",
     "weighted_shortage_after": "Thiếu × ưu tiên / weighted short",

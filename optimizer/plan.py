@@ -130,10 +130,9 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     if ds.has_officers:
         t = time.perf_counter()
         say("officers")
-        short = units_after.groupby("province_code")["shortage_after"].sum()
         try:
-            post = post_officers(ds, allow_home_province=scenario.allow_home_province,
-                                 province_priority=short)
+            # the secondary rule's default (shortage before the plan), as `staffing officers` uses
+            post = post_officers(ds, allow_home_province=scenario.allow_home_province)
             postings = post.table
             explanations = post.explanations
             officers_info = {"status": post.status, "total_score": float(post.total_score),

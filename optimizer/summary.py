@@ -15,6 +15,7 @@ import pandas as pd
 
 from models.dataset import Dataset
 from models.scenario import Scenario
+from optimizer.output.naming import dataset_name, public_settings
 from optimizer.reassign.audit import RULE_NAMES, Violation
 from optimizer.reassign.eligibility import Eligibility
 from optimizer.reassign.flows import FlowResult
@@ -121,8 +122,8 @@ def make_summary(ds: Dataset, scenario: Scenario, elig: Eligibility, res: FlowRe
         solve_seconds=round(res.solve_seconds, 3),
         timings={k: round(v, 3) for k, v in timings.items()},
         check={"passed": not violations, "rules": RULE_NAMES, "violations": [str(v) for v in violations]},
-        scenario=scenario.to_dict(),
-        dataset=str(ds.source) if ds.source else None,
+        scenario=public_settings(scenario.to_dict()),     # names, not paths (CONTRACT.md §5)
+        dataset=dataset_name(ds.source),
         data_note=ds.note,
         officers=officers_info,
         ceiling_weighted=int(elig.ceiling_weighted),

@@ -32,6 +32,8 @@ EXPLANATION_COLUMNS: tuple[str, ...] = (
 #: Vietnamese column labels of postings.xlsx.
 
 BASIS_SHORTAGE = "số biên chế còn thiếu sau phương án điều động"
+#: the default when the roster is there (`staffing solve` and `staffing officers` alike)
+BASIS_SHORTAGE_BEFORE = "số biên chế còn thiếu so với biên chế giao, trước điều động"
 BASIS_UNITS = "số đơn vị hành chính cấp xã của tỉnh"
 
 EXACT_MAXDECIMALS = 9
@@ -117,8 +119,11 @@ def prepare(ds: Dataset, allow_home: bool, priority: pd.Series | None) -> Instan
     prov = prov.sort_values("province_code", kind="stable").reset_index(drop=True)
     codes = prov["province_code"].tolist()
 
-    # priority: the caller's (unfilled shortage) or the number of communes
-    if priority is None:
+    # priority: the caller's, else the shortage before any plan (roster present), else the communes
+    if priority is None and len(ds.quotas) and len(ds.units):
+        prio = shortage_by_province(ds).reindex(codes, fill_value=0).astype(float)
+        basis = BASIS_SHORTAGE_BEFORE
+    elif priority is None:
         counts = ds.units.groupby("province_code").size() if len(ds.units) else pd.Series(dtype="int64")
         prio = counts.reindex(codes, fill_value=0).astype(float)
         basis = BASIS_UNITS
@@ -180,6 +185,20 @@ def prepare(ds: Dataset, allow_home: bool, priority: pd.Series | None) -> Instan
         needs[r.province_code].append((r.area, float(r.weight)))
     return Instance(prov=prov, off=off, needs=needs, weight=weight, weight_int=weight_int,
                      decimals=decimals, allowed=allowed, basis=basis)
+
+
+def shortage_by_province(ds: Dataset) -> pd.Series:
+    """Per province: Σ over its (unit, position) pairs of max(0, quota − staff), before any plan.
+
+    The default priority of the secondary rule whenever the dataset has its roster: it is a fact
+    of the data, the same for `staffing officers` and for `staffing solve` whatever the plan's
+    settings (max_km, solver, …) and whichever of several equally good plans a solver returns."""
+    key = ["unit_code", "position_code"]
+    staff = ds.staff.groupby(key).size().rename("staff")
+    q = ds.quotas[key + ["quota"]].join(staff, on=key).fillna({"staff": 0})
+    short = (q["quota"] - q["staff"]).clip(lower=0)
+    province = q["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
+    return short.groupby(province).sum()
 
 
 def score_matrix(off: pd.DataFrame, nd: pd.DataFrame, codes: list[str]):

@@ -18,8 +18,10 @@ The rules (CONTRACT.md §3, DOMAIN.md "The 34 support officers"), each in one pl
 * **Secondary rule** (`SECONDARY_RULE`, `_lexicographic_matching`): among postings with the
   best score, provinces in order of priority (larger first, ties by `province_code`) each
   receive the most senior officer still possible (ties by `officer_id`). Priority is
-  ``province_priority`` (the caller passes the unfilled shortage after the reassignment plan)
-  or, when None, the number of communes (units) of the province. Officers left unposted are
+  ``province_priority`` when a caller gives one; by default (`staffing solve` and
+  `staffing officers` alike, so both post the same officers) the province's shortage before
+  any plan, Σ max(0, quota − staff) over its (unit, position) pairs, when the dataset has its
+  roster (quotas), else the number of communes (units) of the province. Officers left unposted are
   therefore, among equal scores, the least senior ones.
 
 **Why the result is exact.** Posting is an assignment problem. With a dummy "unposted" column
@@ -121,9 +123,10 @@ def post_officers(ds: Dataset, *, allow_home_province: bool = False,
     ds : the dataset; needs `officers` and `province_needs` (else `PostingError`).
     allow_home_province : allow posting an officer to their home province.
     province_priority : per `province_code` (index, text), the planner's priority for the
-        secondary rule — the unfilled shortage after the reassignment plan. Codes absent from
-        the series count 0 (no shortage); a code that is not a province raises ValueError.
-        None: the number of communes (units) of the province.
+        secondary rule. Codes absent from the series count 0 (no shortage); a code that is not a
+        province raises ValueError. None (the default, and what both commands use): the
+        province's shortage before any plan when the dataset has quotas, else its number of
+        communes (units).
     province_shortage : the same, under the name DESIGN.md uses; give one or the other.
 
     Returns `Postings` (status "optimal"). Raises `PostingError` when no posting exists:

@@ -15,8 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from optimizer.output.html import esc, fmt_dec, fmt_int, fmt_pct, shorten
+from optimizer.output.vocabulary import UNITS_SHORT_NET_VI
 
-__all__ = ["drawing", "new_figure", "img", "map_figure", "province_table", "province_figure", "distance_figure",
+__all__ = ["drawing", "new_figure", "img", "map_figure", "net_short_counts", "province_table", "province_figure", "distance_figure",
            "positions_table", "positions_figure", "BLUE", "RED", "GREEN", "GREY"]
 
 DPI = 100
@@ -69,6 +70,15 @@ def unit_net(units_after: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby("unit_code", sort=True).sum()
 
 
+def net_short_counts(units_after: pd.DataFrame, units: pd.DataFrame | None = None) -> tuple[int, int]:
+    """Units short IN TOTAL (Σ over positions of staff − quota < 0), before and after the plan —
+    the map's count (`UNITS_SHORT_NET_VI`), among `units` (those on the map) when given."""
+    net = unit_net(units_after)
+    if units is not None and "unit_code" in units:
+        net = net[net.index.isin(units["unit_code"].astype(str))]
+    return int((net["net_before"] < 0).sum()), int((net["net_after"] < 0).sum())
+
+
 def map_figure(plan, units: pd.DataFrame) -> str | None:
     if units is None or not {"unit_code", "lat", "lon"} <= set(units.columns):
         return None
@@ -107,7 +117,7 @@ def map_figure(plan, units: pd.DataFrame) -> str | None:
         scatter = ax.scatter(pts["lon"].to_numpy()[order], pts["lat"].to_numpy()[order],
                              c=values[order], cmap="RdBu", norm=norm, s=size, linewidths=0)
         short = int((values < 0).sum())
-        ax.set_title(f"{title}\n{fmt_int(short)} / {fmt_int(len(values))} đơn vị thiếu người")
+        ax.set_title(f"{title}\n{fmt_int(short)} / {fmt_int(len(values))} {UNITS_SHORT_NET_VI}")
         ax.set_aspect(aspect, adjustable="box")
         ax.set_facecolor("#dfe6ee")
         ax.set_xlabel("Kinh độ")

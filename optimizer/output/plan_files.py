@@ -31,6 +31,7 @@ import pandas as pd
 from models.tabular import Column, prepare_column, scalar_text, write_csv_columns
 from models.workbook import ST_BOLD, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_PERCENT, ST_WRAP, Workbook, zip_day
 from optimizer.officers import POSTINGS_COLUMNS as OFFICER_POSTINGS_COLUMNS
+from optimizer.output.naming import public_settings
 from optimizer.output.vocabulary import (DESCRIPTIONS_VI, LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI,
                                          SHEET_DESCRIPTIONS_VI, SHEET_NAMES, STATUS_VI, SUMMARY_LABELS_VI,
                                          VALUE_LABELS_VI)
@@ -123,7 +124,7 @@ def scenario_settings(plan) -> dict:
         scenario = dataclasses.asdict(scenario)
     if not isinstance(scenario, dict):
         raise TypeError(f"plan.scenario must be a Scenario or a dict, not {type(scenario)}")
-    return jsonable(scenario)
+    return jsonable(public_settings(scenario))
 
 
 def jsonable(obj: Any) -> Any:

@@ -26,11 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimizer.output.figures import (distance_figure, drawing, map_figure, positions_figure, positions_table,
-                                      province_figure, province_table)
+from optimizer.output.figures import (distance_figure, drawing, map_figure, net_short_counts, positions_figure,
+                                      positions_table, province_figure, province_table)
 from optimizer.output.html import CSS, card, esc, fmt_dec, fmt_int, fmt_pct, html_table, is_synthetic_note, number
 from optimizer.output.plan_files import scenario_settings, warning_text
-from optimizer.output.vocabulary import LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, STATUS_SHORT_VI
+from optimizer.output.vocabulary import (LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI, STATUS_SHORT_VI,
+                                         UNITS_SHORT_ANY_NOTE_VI, UNITS_SHORT_ANY_VI, UNITS_SHORT_NET_NOTE_VI,
+                                         UNITS_SHORT_NET_VI)
 
 __all__ = ["write_report", "is_synthetic_note", "REPORT_TITLE"]
 
@@ -57,8 +59,8 @@ def _key_figures(summary: dict) -> str:
               f"bình quân {fmt_dec(n('mean_km'))} km/người"),
         card("Dôi dư", f"{fmt_int(n('surplus_before'))} → {fmt_int(n('surplus_after'))}",
               "trước → sau điều động"),
-        card("Đơn vị thiếu người", f"{fmt_int(n('units_short_before'))} → "
-              f"{fmt_int(n('units_short_after'))}", "trước → sau điều động"),
+        card(UNITS_SHORT_ANY_VI, f"{fmt_int(n('units_short_before'))} → "
+              f"{fmt_int(n('units_short_after'))}", UNITS_SHORT_ANY_NOTE_VI),
         card("Trạng thái lời giải", STATUS_SHORT_VI.get(str(status), str(status or "—")),
               f"{status or '—'} · gap {fmt_pct(gap, 2) if gap is not None else '—'}"
               + (f" · {METHOD_VI.get(method, method)}" if method else ""),
@@ -151,8 +153,13 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
 
     add("<h2>Bản đồ thừa, thiếu công chức theo đơn vị</h2>")
     if map_img:
+        net_before, net_after = net_short_counts(plan.units_after, units)
         add(f"<figure>{map_img}<figcaption>Mỗi điểm là một xã, phường hoặc đặc khu. Đỏ: "
             "thiếu người so với biên chế giao; xanh: thừa người (cộng mọi vị trí việc làm). "
+            f"Số {esc(UNITS_SHORT_NET_VI)}: {fmt_int(net_before)} trước, {fmt_int(net_after)} sau "
+            f"điều động ({esc(UNITS_SHORT_NET_NOTE_VI)}); ô “{esc(UNITS_SHORT_ANY_VI)}” ở trên "
+            f"({fmt_int(number(summary, 'units_short_before'))} → "
+            f"{fmt_int(number(summary, 'units_short_after'))}) đếm cả những đơn vị đó. "
             "Trục kinh độ được hiệu chỉnh theo cos(vĩ độ).</figcaption></figure>")
     else:
         add('<p class="muted">Không có tọa độ đơn vị để vẽ bản đồ.</p>')

@@ -149,8 +149,8 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "ceiling": "Số chỗ thiếu tối đa có thể lấp (trần)",
     "ceiling_fill_rate": "Tỷ lệ đạt so với trần",
     "fill_rate": "Tỷ lệ lấp đầy chỗ thiếu",
-    "units_short_before": "Số đơn vị thiếu người trước điều động",
-    "units_short_after": "Số đơn vị còn thiếu người sau điều động",
+    "units_short_before": "Số đơn vị thiếu ở ít nhất một vị trí việc làm, trước điều động",
+    "units_short_after": "Số đơn vị còn thiếu ở ít nhất một vị trí việc làm, sau điều động",
     "objective": "Giá trị hàm mục tiêu",
     "bound": "Cận của hàm mục tiêu",
     "gap": "Khoảng cách tối ưu (gap)",
@@ -177,6 +177,16 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "unposted": "Số tỉnh chưa được cử cán bộ",
     "secondary_rule": "Quy tắc phụ khi cùng tổng điểm",
 }
+
+#: Two ways to count "units short", named so that a planner never reads one for the other
+#: (issue 9 item 9): the key figures and the summaries count a unit short in ANY position (even
+#: when it has surplus in another); the map counts a unit short IN TOTAL (fewer staff than quota,
+#: all positions together). The second is never larger than the first.
+UNITS_SHORT_ANY_VI = "Đơn vị thiếu ở ít nhất một vị trí việc làm"
+UNITS_SHORT_ANY_NOTE_VI = "trước → sau điều động; kể cả đơn vị thừa ở vị trí khác"
+UNITS_SHORT_NET_VI = "đơn vị thiếu tính gộp mọi vị trí"
+UNITS_SHORT_NET_NOTE_VI = ("tổng số người của đơn vị ít hơn tổng biên chế giao; một đơn vị thiếu ở vị trí "
+                           "này nhưng thừa ở vị trí khác có thể không thiếu khi tính gộp")
 
 SCENARIO_LABELS_VI: dict[str, str] = {
     "name": "Tên kịch bản",
@@ -261,8 +271,8 @@ COMPARISON_LABELS_EN: dict[str, str] = {
     "moves": "moves",
     "total_km": "total km",
     "mean_km": "mean km per move",
-    "units_short_before": "units short before",
-    "units_short_after": "units short after",
+    "units_short_before": "units short in some position, before",
+    "units_short_after": "units short in some position, after",
     "ceiling": "ceiling (fillable, no km limit)",
     "ceiling_fill_rate": "fill rate of the ceiling",
     "weighted_shortage_before": "weighted shortage before",
