@@ -76,7 +76,7 @@ def apply_decisions(ds: Dataset, scenario) -> Applied:
     st = staff_status(ds, scenario)
     dec = _decisions(ds)
     dec = dec.loc[dec["staff_id"].isin(st["staff_id"])]
-    code = st["staff_id"].map(dec.set_index("staff_id")["decision"]).fillna("")
+    code = st["staff_id"].map(dec.set_index("staff_id")["decision"].to_dict()).astype(object).fillna("")
     pinned = code.isin(["keep", "exempt", "move"]).to_numpy()
     stay = np.where(code == "keep", "decision_keep", np.where(code == "exempt", "decision_exempt",
                     np.where(code == "move", "decision_move", st["stay_reason"])))
@@ -98,7 +98,8 @@ def _check_moves(ds: Dataset, scenario, st: pd.DataFrame, moves: pd.DataFrame) -
     cols = ["staff_id", "from_unit", "to_unit", "position_code", "km", "distance_source", "reason"]
     if moves.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    m = moves.merge(st, on="staff_id", how="left", suffixes=("", "_staff"))
+    m = moves.rename(columns={ROW_COLUMN: "row_no"}).merge(
+        st.drop(columns=[ROW_COLUMN], errors="ignore"), on="staff_id", how="left", suffixes=("", "_staff"))
     prov = ds.units.set_index("unit_code")["province_code"]
     problems: list[Problem] = []
 
@@ -106,7 +107,7 @@ def _check_moves(ds: Dataset, scenario, st: pd.DataFrame, moves: pd.DataFrame) -
         for r in m.loc[mask].itertuples():
             value = getattr(r, column)
             text = message(r) if callable(message) else message
-            problems.append(Problem("decisions", int(getattr(r, ROW_COLUMN)), column, str(value),
+            problems.append(Problem("decisions", int(r.row_no), column, str(value),
                                     f"rule {rule}: {text}"))
 
     no_to = m["to_unit"].fillna("") == ""

@@ -122,8 +122,9 @@ def _marks(ds, t: pd.DataFrame, forced: pd.DataFrame, baseline) -> pd.DataFrame:
         rank = pd.Series(w.reindex(pd.MultiIndex.from_arrays([t["staff_id"], t["to_unit"]])).to_numpy(),
                          index=t.index).fillna(0).astype("int64")
     t["wish_rank"] = rank.astype(object).where(rank > 0, "")
-    note = np.where(is_forced, "; theo quyết định điều động" + t["staff_id"].map(
-        forced.set_index("staff_id")["reason"]).fillna("").map(lambda r: f" ({r})" if r else ""), "")
+    why = t["staff_id"].map(forced.set_index("staff_id")["reason"].astype(str).to_dict()).astype(object)
+    why = why.where(why.notna() & (why != ""), None).map(lambda r: f" ({r})" if r else "")
+    note = np.where(is_forced, "; theo quyết định điều động" + why, "")
     note = note + np.where(rank > 0, "; theo nguyện vọng thứ " + rank.astype(str), "")
     t["reason"] = t["reason"] + note
     if baseline is not None:

@@ -93,7 +93,10 @@ class _Arcs:
     def add(self, tail, head, cap, kind, *, fill=0, change=0, inv=0, level=0, metres=0, ref=-1):
         values = (("tail", tail), ("head", head), ("cap", cap), ("fill", fill), ("change", change),
                   ("inv", inv), ("level", level), ("metres", metres), ("ref", ref))
-        n = max(np.size(v) for _, v in values)
+        sizes = {np.size(v) for _, v in values if np.ndim(v) > 0}
+        if len(sizes) > 1:
+            raise ValueError(f"arc columns of different lengths {sorted(sizes)}")
+        n = sizes.pop() if sizes else 1
         for k, v in values:
             self.cols[k].append(np.broadcast_to(np.asarray(v, dtype=np.int64), (n,)).copy())
         self.cols["kind"].append(np.full(n, kind, dtype=np.int8))
