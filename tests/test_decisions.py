@@ -126,6 +126,19 @@ def test_a_volunteer_is_preferred_over_a_non_volunteer():
     assert plan.summary["check"]["passed"]
 
 
+def test_fewer_involuntary_moves_come_before_first_choices():
+    # A may send one of p (B first) and t (C second); E one of s (B second) and e (no wish).
+    # p → B costs an involuntary move into C; t → C and s → B are two second choices.
+    units = [("A", "01", 20.0, 105.0), ("E", "01", 20.0, 105.0 + 5 * KM),
+             ("B", "01", 20.0 + 10 * KM, 105.0), ("C", "01", 20.0 + 10 * KM, 105.0 + 5 * KM)]
+    staff = [("p", "A", "DC", "1990-01-01", "M"), ("t", "A", "DC", "1990-01-01", "M"),
+             ("s", "E", "DC", "1990-01-01", "F"), ("e", "E", "DC", "1990-01-01", "F")]
+    ds = make_ds(units, staff, [("A", "DC", 1), ("E", "DC", 1), ("B", "DC", 1), ("C", "DC", 1)])
+    plan = solve(ds.replace(wishes=wishes(("p", "B", 1), ("t", "C", 2), ("s", "B", 2))), Scenario())
+    assert dict(zip(plan.transfers["staff_id"], plan.transfers["to_unit"])) == {"t": "C", "s": "B"}
+    assert plan.summary["involuntary_moves"] == 0 and plan.summary["wishes"]["choices_met"] == {"2": 2}
+
+
 def test_wishes_never_cost_fill():
     # a wish for a unit out of reach does not move anyone there, and the fill stays the best
     ds = line_ds().replace(wishes=wishes(("a1", "B", 1), ("a2", "C", 1), ("a3", "B", 2)))
