@@ -25,7 +25,7 @@ from models import xlsx
 from models.dataset import Dataset
 from models.tables import label_key, normalise_text
 from models.validation import (
-    ROW_COLUMN, DatasetError, Problem, check_table, duplicate_keys, unknown_references,
+    ROW_COLUMN, DatasetError, Problem, check_table, duplicate_keys,
 )
 
 __all__ = ["read_decisions", "read_baseline", "DECISION_SHEET", "SHEET_LABELS"]
@@ -100,7 +100,11 @@ def read_decisions(path: str | os.PathLike, ds: Dataset) -> pd.DataFrame:
     typed, problems, missing = check_table("decisions", frame)
     if not missing:
         problems += duplicate_keys("decisions", typed)
-        problems += unknown_references({"decisions": typed, "staff": ds.staff, "units": ds.units})
+        for column, known, noun in (("staff_id", ds.staff["staff_id"], "staff (not in table staff)"),
+                                    ("to_unit", ds.units["unit_code"], "unit (not in table units)")):
+            bad = (typed[column] != "") & ~typed[column].isin(set(known))
+            problems += [Problem("decisions", int(r), column, v, f"unknown {noun}")
+                         for r, v in zip(typed.loc[bad, ROW_COLUMN], typed.loc[bad, column])]
     if problems:
         raise DatasetError(problems, source=path)
     return typed

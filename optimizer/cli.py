@@ -194,6 +194,11 @@ def solve(
     allow_home_province: Annotated[Optional[bool], typer.Option(
         "--allow-home-province", help="Officers may be posted to their home province.")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    decisions: Annotated[Optional[Path], typer.Option(
+        help="The planner's decisions (keep / exempt / move): a CSV, a workbook with a decisions sheet, "
+             "or a plan.xlsx whose \"Quyết định\" sheet was filled in.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(
+        help="An earlier plan's folder (its transfers.csv): re-solve with the fewest changes.")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
 
@@ -214,8 +219,15 @@ def solve(
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
 
+        base = None
+        if decisions is not None or baseline is not None:   # CONTRACT.md §8
+            from models.decisions import read_baseline, read_decisions
+            if decisions is not None:
+                ds = ds.replace(decisions=read_decisions(decisions, ds))
+            if baseline is not None:
+                base = read_baseline(baseline, ds)
         try:
-            plan = solve_plan(ds, scen, progress=progress)
+            plan = solve_plan(ds, scen, progress=progress, baseline=base)
         except PlanAuditError as e:
             console.print(f"[red]The plan failed its independent audit — nothing written.[/] {e}")
             raise typer.Exit(1) from None
@@ -234,6 +246,12 @@ def solve(
     typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
                f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
                f"{s['units_short_after']:,} units still short")
+    if "voluntary_moves" in s:
+        line = f"Voluntary moves {s['voluntary_moves']:,}, involuntary {s['involuntary_moves']:,}"
+        if "baseline_kept" in s:
+            line += (f"; against the baseline: kept {s['baseline_kept']:,}, dropped {s['baseline_dropped']:,}, "
+                     f"added {s['baseline_added']:,}")
+        typer.echo(line)
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":

@@ -25,12 +25,13 @@ import pandas as pd
 from models.dataset import Dataset
 from optimizer.reassign.decisions import DECISION_VI, apply_decisions, stay_reason_vi
 from optimizer.reassign.eligibility import Eligibility, build_eligibility, distance_lookup
-from optimizer.reassign.network import FlowResult
+from optimizer.reassign.flows import FlowResult
 from optimizer.reassign.preferences import personal_staff, solve_preferences
 from optimizer.reassign.selection import choose_persons, describe_transfers
+from optimizer.status import Status
 
 CHANGES_COLUMNS = ["staff_id", "full_name", "position_code", "from_unit", "change", "baseline_to_unit",
-                   "new_to_unit", "cause", "decision_reason", "reason"]
+                   "new_to_unit", "cause", "caused_by", "decision_reason", "reason"]
 
 
 def in_play(ds: Dataset, baseline) -> bool:
@@ -81,7 +82,7 @@ def solve_in_loop(ds: Dataset, scenario, baseline: pd.DataFrame | None = None) -
     total_km = float(transfers["km"].sum()) if len(transfers) else 0.0
     method = "+".join(k for k, v in pr.methods.items() if v) or "min_cost_flow"
     gap = 0.0 if pr.status == "optimal" else float("nan")
-    result = FlowResult(flows=pr.anon_flows, status=pr.status, method=method, weighted_fill=wfill,
+    result = FlowResult(flows=pr.anon_flows, status=Status(pr.status), method=method, weighted_fill=wfill,
                         weighted_fill_bound=float(wfill) if pr.status == "optimal" else float(elig.ceiling_weighted),
                         total_km=total_km, km_bound=total_km if pr.status == "optimal" else float("nan"),
                         gap=gap, solve_seconds=pr.solve_seconds, build_seconds=pr.build_seconds,
@@ -186,4 +187,29 @@ def changes_table(ds, applied, t: pd.DataFrame, baseline: pd.DataFrame) -> pd.Da
     out.insert(1, "full_name", out["staff_id"].map(info["full_name"]).fillna(""))
     out.insert(2, "position_code", out["staff_id"].map(info["position_code"]).fillna(""))
     out.insert(3, "from_unit", out["staff_id"].map(info["unit_code"]).fillna(""))
+    out["caused_by"] = _causes(out)
+    stand_in = out["caused_by"] != ""
+    out.loc[stand_in, "reason"] = ("Thay cho " + out.loc[stand_in, "caused_by"] + " ("
+                                   + out.loc[stand_in, "caused_by"].map(out.set_index("staff_id")["reason"])
+                                   + ")")
     return out[CHANGES_COLUMNS]
+
+
+def _causes(out: pd.DataFrame) -> pd.Series:
+    """For each re-optimised change, the person whose decision (or exemption) freed its place:
+    a change of theirs into the same unit and position, else out of the same unit and position."""
+    caused = out.loc[out["cause"] != "reoptimised"]
+    free_to = {}
+    for r in caused.loc[caused["baseline_to_unit"] != ""].itertuples():
+        free_to.setdefault((r.baseline_to_unit, r.position_code), []).append(r.staff_id)
+    free_from = {}
+    for r in caused.itertuples():
+        free_from.setdefault((r.from_unit, r.position_code), []).append(r.staff_id)
+    by = pd.Series("", index=out.index, dtype=object)
+    for i, r in out.loc[(out["cause"] == "reoptimised") & (out["new_to_unit"] != "")].iterrows():
+        for pool in (free_to.get((r["new_to_unit"], r["position_code"])),
+                     free_from.get((r["from_unit"], r["position_code"]))):
+            if pool:
+                by.at[i] = pool.pop(0)
+                break
+    return by
