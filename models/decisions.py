@@ -131,18 +131,18 @@ def read_baseline(folder: str | os.PathLike, ds: Dataset) -> pd.DataFrame:
         raise DatasetError([Problem("baseline", 1, c, None, "required column is missing") for c in missing],
                            source=path)
     t = t.assign(**{c: t[c].map(normalise_text).str.lstrip("'") for c in ("staff_id", "to_unit")})
-    t[ROW_COLUMN] = range(2, 2 + len(t))
+    t["row_no"] = range(2, 2 + len(t))
     problems = []
     known_staff, known_units = set(ds.staff["staff_id"]), set(ds.units["unit_code"])
     for r in t.itertuples():
-        row = getattr(r, ROW_COLUMN)
+        row = r.row_no
         if r.staff_id not in known_staff:
             problems.append(Problem("baseline", row, "staff_id", r.staff_id, "unknown staff (not in table staff)"))
         if r.to_unit not in known_units:
             problems.append(Problem("baseline", row, "to_unit", r.to_unit, "unknown unit (not in table units)"))
     dup = t["staff_id"].duplicated()
     problems += [Problem("baseline", int(r), "staff_id", s, "moved twice in the earlier plan")
-                 for r, s in zip(t.loc[dup, ROW_COLUMN], t.loc[dup, "staff_id"])]
+                 for r, s in zip(t.loc[dup, "row_no"], t.loc[dup, "staff_id"])]
     if problems:
         raise DatasetError(problems, source=path)
     cols = ["staff_id", "to_unit"] + (["from_unit"] if "from_unit" in t.columns else [])

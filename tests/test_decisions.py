@@ -343,3 +343,29 @@ def test_audit_lets_a_decided_move_exceed_max_km_but_nothing_else():
     assert check_plan(ds, Scenario(max_km=5), plan.transfers) == []      # B is 10 km: decided
     undecided = ds.replace(decisions=dec(("a1", "keep")))
     assert {v.rule for v in check_plan(undecided, Scenario(max_km=5), plan.transfers)} == {"max_km"}
+
+
+# --------------------------------------------------------------------------- the weights
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=5).flatmap(
+    lambda spans: st.tuples(st.just(spans),
+                            st.tuples(*[st.integers(0, s) for s in spans]),
+                            st.tuples(*[st.integers(0, s) for s in spans]))))
+def test_integer_weights_order_like_the_lexicographic_objective(case):
+    from optimizer.reassign.preferences import _weights
+
+    spans, a, b = case
+    w = _weights(spans)
+    wa, wb = sum(x * y for x, y in zip(w, a)), sum(x * y for x, y in zip(w, b))
+    assert (wa < wb) == (list(a) < list(b)) and (wa == wb) == (list(a) == list(b))
+
+
+def test_or_tools_refuses_costs_out_of_range_and_the_component_goes_to_the_mip():
+    from optimizer.reassign.preferences import _network
+
+    tail, head = np.array([-1, 0, 1]), np.array([0, 1, -2])
+    cap, nodes = np.array([1, 1, 1]), np.array([0, 1])
+    assert _network(tail, head, cap, np.array([0, 2 ** 62, 0]), nodes) is None      # BAD_COST_RANGE
+    assert _network(tail, head, cap, np.array([0, -5, 0]), nodes).tolist() == [1, 1, 1]
