@@ -100,11 +100,6 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     check_province_codes(ds, scenario)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
-    t = time.perf_counter()
-    say("eligibility")
-    elig = build_eligibility(ds, scenario)
-    timings["eligibility"] = time.perf_counter() - t
-
     loop = None
     if in_play(ds, baseline):   # decisions, wishes, baseline (CONTRACT.md §8)
         t = time.perf_counter()
@@ -114,6 +109,11 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
         units_after = units_after_table(ds, elig, transfers)
         timings["model"] = time.perf_counter() - t
     else:
+        t = time.perf_counter()
+        say("eligibility")
+        elig = build_eligibility(ds, scenario)
+        timings["eligibility"] = time.perf_counter() - t
+
         t = time.perf_counter()
         say("model")
         res = solve_flows(elig, time_limit=float(scenario.time_limit), method=scenario.solver,

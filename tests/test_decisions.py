@@ -300,13 +300,13 @@ def instances(draw):
     return ds, scen, draw(st.integers(0, 3))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_network_equals_a_person_level_milp(inst):
     ds, scen, n_keep = inst
     base = None
     if n_keep:
-        first = solve(ds, scen)
+        first = solve(ds, scen, check=False)
         base = first.transfers[["staff_id", "to_unit"]]
         kept = first.transfers["staff_id"].iloc[:n_keep].tolist()
         if kept:
