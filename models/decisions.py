@@ -23,6 +23,7 @@ import pandas as pd
 
 from models import xlsx
 from models.dataset import Dataset
+from models.io import _csv_frame, _text_frame   # the dataset reader's own cell rules
 from models.tables import label_key, normalise_text
 from models.validation import (
     ROW_COLUMN, DatasetError, Problem, check_table, duplicate_keys,
@@ -50,8 +51,6 @@ def _rename(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _frame_from_file(path: Path) -> tuple[pd.DataFrame, bool]:
     """The decisions as a text frame, and whether it came from a "Quyết định" sheet."""
-    from models.io import _csv_frame, _text_frame   # the dataset reader's own cell rules
-
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_frame(path), False

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from models.dataset import Dataset
+from models.decisions import read_baseline, read_decisions
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.validation import DatasetError
@@ -219,13 +220,9 @@ def solve(
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
 
-        base = None
-        if decisions is not None or baseline is not None:   # CONTRACT.md §8
-            from models.decisions import read_baseline, read_decisions
-            if decisions is not None:
-                ds = ds.replace(decisions=read_decisions(decisions, ds))
-            if baseline is not None:
-                base = read_baseline(baseline, ds)
+        if decisions is not None:   # CONTRACT.md §8: the file's decisions replace the dataset's
+            ds = ds.replace(decisions=read_decisions(decisions, ds))
+        base = read_baseline(baseline, ds) if baseline is not None else None
         try:
             plan = solve_plan(ds, scen, progress=progress, baseline=base)
         except PlanAuditError as e:

@@ -50,6 +50,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
 
 from optimizer.reassign.eligibility import Eligibility
 
@@ -278,8 +281,6 @@ def _weights(spans: list[int]) -> list[int]:
 
 
 def _solve_components(net, n_nodes, n_levels, use_base, use_wishes, time_limit, int_limit):
-    from scipy.sparse.csgraph import connected_components
-
     tail, head = net["tail"], net["head"]
     inner = (tail >= 0) & (head >= 0)
     g = sp.coo_matrix((np.ones(int(inner.sum())), (tail[inner], head[inner])), shape=(n_nodes, n_nodes))
@@ -333,8 +334,6 @@ def _local(tail, head, nodes):
 
 def _network(tail, head, cap, cost, nodes):
     """OR-Tools min-cost flow on one component (a bypass S → T); None on BAD_COST_RANGE."""
-    from ortools.graph.python import min_cost_flow
-
     lt, lh, S, T = _local(tail, head, nodes)
     total = int(cap[tail == -1].sum())
     smcf = min_cost_flow.SimpleMinCostFlow()
@@ -352,8 +351,6 @@ def _network(tail, head, cap, cost, nodes):
 
 def _mip_stages(tail, head, cap, coefs, names, nodes, time_limit):
     """The component as a MIP, one objective component at a time (each optimum then fixed)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     lt, lh, S, T = _local(tail, head, nodes)
     total = int(cap[tail == -1].sum())
     n = len(tail) + 1                       # + the bypass
