@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 TABLE_NAMES = ("provinces", "units", "positions", "staff", "quotas",
-               "officers", "province_needs", "distances", "areas")
+               "officers", "province_needs", "distances", "areas", "decisions", "wishes")
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +27,8 @@ class Dataset:
     province_needs: pd.DataFrame | None = None
     distances: pd.DataFrame | None = None
     areas: pd.DataFrame | None = None
+    decisions: pd.DataFrame | None = None      # CONTRACT.md §8: keep / exempt / move
+    wishes: pd.DataFrame | None = None         # CONTRACT.md §8: staff_id, unit_code, rank
     source: Path | None = None
     note: str = ""
     meta: dict = field(default_factory=dict)
@@ -54,6 +56,10 @@ class Dataset:
         if self.distances is not None:
             d = self.distances
             changes["distances"] = d[d["from_unit"].isin(kept) & d["to_unit"].isin(kept)]
+        for name in ("decisions", "wishes"):   # a person's decisions and wishes go with them
+            table = getattr(self, name)
+            if table is not None:
+                changes[name] = table[table["staff_id"].isin(changes["staff"]["staff_id"])]
         if self.province_needs is not None:
             changes["province_needs"] = self.province_needs[self.province_needs["province_code"].isin(codes)]
         return self.replace(**changes)

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 __all__ = [
     "ProvinceRow", "UnitRow", "PositionRow", "StaffRow", "QuotaRow", "OfficerRow",
-    "ProvinceNeedRow", "DistanceRow", "TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES",
+    "ProvinceNeedRow", "DistanceRow", "DecisionRow", "WishRow", "DECISIONS", "TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES",
     "UNIT_TYPES", "GROUPS", "GENDERS", "BOOL_WORDS", "Labels", "Column", "columns",
     "parse_bool", "parse_number", "parse_whole", "parse_date", "normalise_text", "label_key",
     "NUMBER_PATTERN", "DATE_PATTERN", "MAX_WHOLE", "AreaRow", "DMY_PATTERN", "DATE_FORMS",
@@ -304,6 +304,9 @@ class StaffRow(_Row):
     movable: bool = True
     full_name: str = ""
     home_unit_code: str = ""
+    #: a legal reason this person may not be transferred (Decree 170/2025: e.g.
+    #: child_under_36_months, pregnant, discipline, investigation, serious_illness); empty: none
+    exempt_reason: str = ""
 
 
 class QuotaRow(_Row):
@@ -346,12 +349,39 @@ class AreaRow(_Row):
     KEY: ClassVar = ("area",)
     area: str
     name: str = ""
+#: decision label (codes and the Vietnamese words of the "Quyết định" sheet) → code (CONTRACT.md §8)
+DECISIONS: dict[str, str] = _labels({
+    "keep": "keep", "exempt": "exempt", "move": "move",
+    "giữ": "keep", "giữ lại": "keep", "không điều động": "exempt", "miễn": "exempt",
+    "điều động": "move", "điều động đến": "move",
+})
+DecisionCode = Literal["keep", "exempt", "move"]
+
+
+class DecisionRow(_Row):
+    """A planner's decision about one person (CONTRACT.md §8): keep and exempt are never moved,
+    move is moved to `to_unit` (every rule of §2 but max_km must hold; checked when solving)."""
+    KEY: ClassVar = ("staff_id",)
+    REFERENCES: ClassVar = {"staff_id": ("staff", "staff_id"), "to_unit": ("units", "unit_code")}
+    staff_id: str
+    decision: Annotated[DecisionCode, Labels(DECISIONS)]
+    to_unit: str = ""
+    reason: str = ""
+
+
+class WishRow(_Row):
+    """A staff member's wish to work in a unit; rank 1 is the first choice (CONTRACT.md §8)."""
+    KEY: ClassVar = ("staff_id", "unit_code")
+    REFERENCES: ClassVar = {"staff_id": ("staff", "staff_id"), "unit_code": ("units", "unit_code")}
+    staff_id: str
+    unit_code: str
+    rank: int = Field(ge=1)
 
 
 TABLES: dict[str, type[_Row]] = {
     "provinces": ProvinceRow, "units": UnitRow, "positions": PositionRow, "staff": StaffRow,
     "quotas": QuotaRow, "officers": OfficerRow, "province_needs": ProvinceNeedRow,
-    "distances": DistanceRow, "areas": AreaRow,
+    "distances": DistanceRow, "areas": AreaRow, "decisions": DecisionRow, "wishes": WishRow,
 }
 REQUIRED_TABLES: tuple[str, ...] = ("provinces", "units", "positions", "staff", "quotas")
-OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances", "areas")
+OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances", "areas", "decisions", "wishes")

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from models.dataset import Dataset
+from models.decisions import read_baseline, read_decisions
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.plausibility import implausible
@@ -218,6 +219,11 @@ def solve(
     allow_home_province: Annotated[Optional[bool], typer.Option(
         "--allow-home-province", help="Officers may be posted to their home province.")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    decisions: Annotated[Optional[Path], typer.Option(
+        help="The planner's decisions (keep / exempt / move): a CSV, a workbook with a decisions sheet, "
+             "or a plan.xlsx whose \"Quyết định\" sheet was filled in.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(
+        help="An earlier plan's folder (its transfers.csv): re-solve with the fewest changes.")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
 
@@ -239,8 +245,11 @@ def solve(
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
 
+        if decisions is not None:   # CONTRACT.md §8: the file's decisions replace the dataset's
+            ds = ds.replace(decisions=read_decisions(decisions, ds))
+        base = read_baseline(baseline, ds) if baseline is not None else None
         try:
-            plan = solve_plan(ds, scen, progress=progress)
+            plan = solve_plan(ds, scen, progress=progress, baseline=base)
         except PlanAuditError as e:
             console.print(f"[red]The plan failed its independent audit — nothing written.[/] {e}")
             raise typer.Exit(1) from None
@@ -265,6 +274,12 @@ def solve(
     typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
                f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
                f"{s['units_short_after']:,} units still short in some position")
+    if "voluntary_moves" in s:
+        line = f"Voluntary moves {s['voluntary_moves']:,}, involuntary {s['involuntary_moves']:,}"
+        if "baseline_kept" in s:
+            line += (f"; against the baseline: kept {s['baseline_kept']:,}, dropped {s['baseline_dropped']:,}, "
+                     f"added {s['baseline_added']:,}")
+        typer.echo(line)
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":

@@ -22,6 +22,7 @@ from models.scenario import Scenario, apply_quota_adjustment, check_province_cod
 from optimizer.officers import PostingError, post_officers
 from optimizer.reassign.audit import Violation, check_plan
 from optimizer.reassign.eligibility import Eligibility, build_eligibility
+from optimizer.reassign.loop import in_play, solve_in_loop
 from optimizer.reassign.network import solve_flows
 from optimizer.reassign.selection import choose_persons
 from optimizer.summary import Summary, make_summary
@@ -36,6 +37,7 @@ class Plan:
     units_after: pd.DataFrame          # one row per (unit, position) with staff or quota
     summary: Summary | Mapping[str, Any]   # the figures (a Summary from `solve`)
     postings: pd.DataFrame | None = None       # officer postings, when the dataset has officers
+    changes: pd.DataFrame | None = None        # against a baseline plan: what changed and why (§8)
     explanations: pd.DataFrame | None = None   # officers: one row per (province, need), covered or not
     note: str = ""                     # the dataset's label (SYNTHETIC ...), repeated in every output
 
@@ -85,12 +87,14 @@ def units_after_table(ds: Dataset, elig: Eligibility, transfers: pd.DataFrame) -
 
 
 def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | None = None,
-          check: bool = True) -> Plan:
+          check: bool = True, baseline: pd.DataFrame | None = None) -> Plan:
     """The whole pipeline: eligibility → flows → persons → audit → officers.
 
     ``progress`` (optional) is called with the name of each stage as it starts:
     eligibility, model, selection, audit, officers.
     Raises PlanAuditError if the independent checker finds a violation (never expected).
+    With decisions, wishes (tables of ``ds``) or a ``baseline`` (an earlier plan's transfers:
+    staff_id, to_unit), the model and the selection are `optimizer.reassign.loop`'s (§8).
     """
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
@@ -98,23 +102,32 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     warnings = implausible(ds, scenario.plan_date)   # of the dataset as given (CONTRACT.md §4)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
-    t = time.perf_counter()
-    say("eligibility")
-    elig = build_eligibility(ds, scenario)
-    timings["eligibility"] = time.perf_counter() - t
+    loop = None
+    if in_play(ds, baseline):   # decisions, wishes, baseline (CONTRACT.md §8)
+        t = time.perf_counter()
+        say("model")
+        loop = solve_in_loop(ds, scenario, baseline)
+        elig, res, transfers = loop.elig, loop.result, loop.transfers
+        units_after = units_after_table(ds, elig, transfers)
+        timings["model"] = time.perf_counter() - t
+    else:
+        t = time.perf_counter()
+        say("eligibility")
+        elig = build_eligibility(ds, scenario)
+        timings["eligibility"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    say("model")
-    res = solve_flows(elig, time_limit=float(scenario.time_limit), method=scenario.solver,
-                      max_departures_per_unit=scenario.max_departures_per_unit,
-                      max_arrivals_per_unit=scenario.max_arrivals_per_unit)
-    timings["model"] = time.perf_counter() - t
+        t = time.perf_counter()
+        say("model")
+        res = solve_flows(elig, time_limit=float(scenario.time_limit), method=scenario.solver,
+                          max_departures_per_unit=scenario.max_departures_per_unit,
+                          max_arrivals_per_unit=scenario.max_arrivals_per_unit)
+        timings["model"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    say("selection")
-    transfers = choose_persons(ds, elig, res.flows, scenario)
-    units_after = units_after_table(ds, elig, transfers)
-    timings["selection"] = time.perf_counter() - t
+        t = time.perf_counter()
+        say("selection")
+        transfers = choose_persons(ds, elig, res.flows, scenario)
+        units_after = units_after_table(ds, elig, transfers)
+        timings["selection"] = time.perf_counter() - t
 
     violations: list[Violation] = []
     if check:
@@ -145,5 +158,8 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
 
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
     summary = dataclasses.replace(summary, extras={**summary.extras, "warnings": warning_records(warnings)})
+    if loop is not None:   # the §8 figures (baseline_kept, voluntary_moves, ...)
+        summary = dataclasses.replace(summary, extras={**summary.extras, **loop.summary})
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
-                postings=postings, explanations=explanations, note=ds.note)
+                postings=postings, explanations=explanations, note=ds.note,
+                changes=loop.changes if loop is not None else None)

@@ -181,7 +181,7 @@ def test_solve_workbook_has_the_sheets_for_planners(default_run):
     out, _ = default_run
     book = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)
     assert book.sheetnames == ["Tóm tắt", "Điều động", "Đơn vị sau điều động", "Còn thiếu",
-                               "Cán bộ hỗ trợ", "Ghi chú"]
+                               "Cán bộ hỗ trợ", "Quyết định", "Ghi chú"]   # Quyết định: §8
     transfers = list(book["Điều động"].iter_rows(values_only=True))
     assert len(transfers) == 1 + 3                       # header + the three moves
     assert (out / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

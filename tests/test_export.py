@@ -47,7 +47,8 @@ POSTINGS_COLUMNS = [
     "uncovered", "home_province_code", "seniority", "reason",
     "alternative_officer_id", "alternative_loss",
 ]
-SHEETS = ["Tóm tắt", "Điều động", "Đơn vị sau điều động", "Còn thiếu", "Cán bộ hỗ trợ", "Ghi chú"]
+SHEETS = ["Tóm tắt", "Điều động", "Đơn vị sau điều động", "Còn thiếu", "Cán bộ hỗ trợ", "Quyết định",   # §8
+          "Ghi chú"]
 NAMES = ['=HYPERLINK("http://evil.example","bấm vào")', "+1", "@x", "-2", "Nguyễn Văn An"]
 
 

@@ -27,7 +27,7 @@ DESIGN_DTYPES = {   # DESIGN.md, "The normalised Dataset"
               "lon": "float64", "area_km2": "float64", "population": "float64", "remote": "bool"},
     "positions": {"position_code": S, "name": S, "group": S, "priority": "int64"},
     "staff": {"staff_id": S, "unit_code": S, "position_code": S, "birth_date": "datetime64[ns]",
-              "gender": S, "movable": "bool", "full_name": S, "home_unit_code": S},
+              "gender": S, "movable": "bool", "full_name": S, "home_unit_code": S, "exempt_reason": S},
     "quotas": {"unit_code": S, "position_code": S, "quota": "int64"},
     "officers": {"officer_id": S, "full_name": S, "home_province_code": S, "expertise": S, "seniority": "int64"},
     "province_needs": {"province_code": S, "area": S, "weight": "float64"},
@@ -199,8 +199,8 @@ def test_write_and_read_back_the_tiny_dataset(tmp_path, tiny_folder):
     back = read_dataset(write_csv_folder(ds, tmp_path / "copy"))
     assert back.equals(ds) and back.note == ds.note
     text = (tmp_path / "copy" / "staff.csv").read_text(encoding="utf-8").splitlines()
-    assert text[0] == "staff_id,unit_code,position_code,birth_date,gender,movable,full_name,home_unit_code"
-    assert text[1] == "S01,00004,DC,1990-05-01,M,true,Nguyễn Văn An,"
+    assert text[0] == "staff_id,unit_code,position_code,birth_date,gender,movable,full_name,home_unit_code,exempt_reason"
+    assert text[1] == "S01,00004,DC,1990-05-01,M,true,Nguyễn Văn An,,"
     book = read_dataset(write_xlsx(ds, tmp_path / "copy.xlsx"))
     assert book.equals(ds) and book.note == ds.note
 

@@ -22,12 +22,16 @@ CONTRACT_COLUMNS = {
               ("lat", True), ("lon", True), ("area_km2", False), ("population", False), ("remote", False)],
     "positions": [("position_code", True), ("name", True), ("group", True), ("priority", False)],
     "staff": [("staff_id", True), ("unit_code", True), ("position_code", True), ("birth_date", True),
-              ("gender", True), ("movable", False), ("full_name", False), ("home_unit_code", False)],
+              ("gender", True), ("movable", False), ("full_name", False), ("home_unit_code", False),
+              ("exempt_reason", False)],   # §8 (issue 13)
     "quotas": [("unit_code", True), ("position_code", True), ("quota", True)],
     "officers": [("officer_id", True), ("full_name", True), ("home_province_code", True),
                  ("expertise", True), ("seniority", False)],
     "province_needs": [("province_code", True), ("area", True), ("weight", True)],
     "distances": [("from_unit", True), ("to_unit", True), ("km", True)],
+    # CONTRACT.md §8
+    "decisions": [("staff_id", True), ("decision", True), ("to_unit", False), ("reason", False)],
+    "wishes": [("staff_id", True), ("unit_code", True), ("rank", True)],
 }
 
 
@@ -38,7 +42,7 @@ def test_row_models_have_the_contract_columns_in_order(table):
 
 def test_required_and_optional_tables():
     assert REQUIRED_TABLES == ("provinces", "units", "positions", "staff", "quotas")
-    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "areas")
+    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "areas", "decisions", "wishes")
     assert list(TABLES) == [*REQUIRED_TABLES, *OPTIONAL_TABLES]
 
 

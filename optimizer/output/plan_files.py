@@ -32,6 +32,9 @@ from models.tabular import Column, prepare_column, scalar_text, write_csv_column
 from models.workbook import ST_BOLD, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_PERCENT, ST_WRAP, Workbook, zip_day
 from optimizer.officers import POSTINGS_COLUMNS as OFFICER_POSTINGS_COLUMNS
 from optimizer.output.naming import public_settings
+from optimizer.output.decision_files import (CHANGES_LABELS_VI, CHANGES_SHEET, CHANGES_VALUE_LABELS_VI,
+                                             DECISION_SHEET, DECISION_SHEET_LABELS, changes_columns,
+                                             decision_sheet_columns)
 from optimizer.output.vocabulary import (DESCRIPTIONS_VI, LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI,
                                          SHEET_DESCRIPTIONS_VI, SHEET_NAMES, STATUS_VI, SUMMARY_LABELS_VI,
                                          VALUE_LABELS_VI)
@@ -300,6 +303,10 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
         if key in tables:
             book.add_table(SHEET_NAMES[key], tables[key], LABELS_VI, VALUE_LABELS_VI)
             listed.append((key, SHEET_NAMES[key], tables[key]))
+    # CONTRACT.md §8: the planner's decisions, read back by `staffing solve --decisions plan.xlsx`
+    book.add_table(DECISION_SHEET, decision_sheet_columns(plan.transfers), DECISION_SHEET_LABELS)
+    if getattr(plan, "changes", None) is not None:
+        book.add_table(CHANGES_SHEET, changes_columns(plan.changes), CHANGES_LABELS_VI, CHANGES_VALUE_LABELS_VI)
     book.add_rows(SHEET_NAMES["notes"], _notes_rows(plan, listed), [22.0, 28.0, 24.0, 90.0])
     book.save(path)
 
@@ -336,6 +343,10 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
     if "postings" in tables:
         path = out_dir / "postings.csv"
         write_csv_columns(tables["postings"], path)
+        written.append(path)
+    if getattr(plan, "changes", None) is not None:   # with --baseline (CONTRACT.md §8)
+        path = out_dir / "changes.csv"
+        write_csv_columns(changes_columns(plan.changes), path)
         written.append(path)
     path = out_dir / "plan.xlsx"
     _write_xlsx(plan, path, summary, summary.get("scenario") or {}, tables)

@@ -63,6 +63,10 @@ LABELS_VI: dict[str, str] = {
     "alternative_officer_id": "Cán bộ thay thế tốt nhất",
     "alternative_loss": "Điểm mất đi nếu thay thế",
     "home_unit_code": "Mã đơn vị quê quán",
+    # transfers with decisions, wishes or a baseline (CONTRACT.md §8)
+    "decision": "Quyết định của cấp có thẩm quyền",
+    "wish_rank": "Nguyện vọng thứ",
+    "baseline": "So với kế hoạch trước",
 }
 
 DESCRIPTIONS_VI: dict[str, str] = {
@@ -116,6 +120,10 @@ DESCRIPTIONS_VI: dict[str, str] = {
     "alternative_officer_id": "Cán bộ có thể thay thế tốt nhất cho tỉnh này.",
     "alternative_loss": "Tổng điểm phù hợp giảm đi nếu dùng cán bộ thay thế.",
     "home_unit_code": "Mã đơn vị quê quán.",
+    "decision": "move: điều động theo quyết định của người lập kế hoạch (không áp dụng giới hạn km).",
+    "wish_rank": "Thứ tự nguyện vọng của người được điều động đối với đơn vị đến (trống: không "
+                 "nằm trong nguyện vọng, điều động không tự nguyện).",
+    "baseline": "kept: giữ như kế hoạch trước; new: điều động mới so với kế hoạch trước.",
 }
 
 #: Where a column means something else in one sheet: (sheet key, column) → meaning.
@@ -132,6 +140,8 @@ SHEET_DESCRIPTIONS_VI: dict[tuple[str, str], str] = {
 VALUE_LABELS_VI: dict[str, dict[str, str]] = {
     "distance_source": {"road": "Đường bộ", "great_circle": "Đường chim bay"},
     "authority_level": {"province": "Cấp tỉnh", "ministry": "Cấp bộ"},
+    "decision": {"move": "Điều động theo quyết định"},
+    "baseline": {"kept": "Giữ như kế hoạch trước", "new": "Mới"},
 }
 
 SUMMARY_LABELS_VI: dict[str, str] = {
@@ -165,6 +175,21 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "ceiling_weighted": "Trần có trọng số (× mức ưu tiên)",
     "build_seconds": "Thời gian lập mô hình (giây)",
     "eligible_arcs": "Số cặp đơn vị – vị trí có thể điều động (cung)",
+    # decisions, wishes and a baseline (CONTRACT.md §8)
+    "baseline_kept": "Điều động giữ như kế hoạch trước",
+    "baseline_dropped": "Điều động của kế hoạch trước bị bỏ",
+    "baseline_added": "Điều động mới so với kế hoạch trước",
+    "voluntary_moves": "Số người điều động theo nguyện vọng",
+    "involuntary_moves": "Số người điều động không theo nguyện vọng",
+    "wishes": "Nguyện vọng",
+    "staff_with_wishes": "Số công chức có nguyện vọng",
+    "choices_met": "Số nguyện vọng được đáp ứng (theo thứ tự)",
+    "decisions": "Quyết định của người lập kế hoạch",
+    "keep": "Giữ lại",
+    "exempt": "Không điều động",
+    "move": "Điều động",
+    "exempt_staff": "Số công chức không điều động theo Nghị định 170/2025",
+    "preference_model": "Mô hình nguyện vọng (từng thành phần liên thông)",
     # inside "timings"
     "read": "Đọc dữ liệu",
     "eligibility": "Xác định các cặp điều động hợp lệ",

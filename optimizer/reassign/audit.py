@@ -180,9 +180,14 @@ def rule_max_km(c: _Ctx):
     reported = t["km"].to_numpy(dtype=float)
     limit = float(c.scenario.max_km)
     misreported = ~np.isfinite(reported) | (np.abs(reported - km) > KM_TOLERANCE)
-    bad = (km > limit + KM_TOLERANCE) | misreported
+    # a planner's move decision may exceed max_km (CONTRACT.md §8), to the unit it names only
+    ordered = _decided(c, "move")
+    forced = (t["staff_id"].map(ordered["to_unit"]) == t["to_unit"]).to_numpy(dtype=bool) \
+        if len(ordered) else np.zeros(len(t), dtype=bool)
+    km_over = np.where(forced, 0.0, km)
+    bad = (km_over > limit + KM_TOLERANCE) | misreported
     for r, d, rep, wrong in zip(t.loc[bad].itertuples(), km[bad], reported[bad], misreported[bad]):
-        if d > limit + KM_TOLERANCE:
+        if d > limit + KM_TOLERANCE and r.staff_id not in ordered.index:
             yield Violation("max_km", f"staff {r.staff_id}",
                             f"{r.from_unit}→{r.to_unit} is {d:.3f} km, above {c.scenario.max_km} km")
         if wrong:
@@ -270,10 +275,64 @@ def rule_everyone_accounted(c: _Ctx):
                         f"units_after quota {int(r['quota_got'])} differs from the quota table {int(0 if pd.isna(r['quota']) else r['quota'])}")
 
 
+def _decided(c: _Ctx, *codes: str) -> pd.DataFrame:
+    """The decisions table's rows with these decision codes, indexed by staff_id."""
+    d = c.ds.decisions
+    if d is None or d.empty:
+        return pd.DataFrame(columns=["decision", "to_unit", "reason"])
+    return d.loc[d["decision"].isin(codes)].set_index("staff_id")
+
+
+def rule_decision_keep(c: _Ctx):
+    """Nobody with a keep or exempt decision is moved (CONTRACT.md §8)."""
+    kept = _decided(c, "keep", "exempt")
+    for sid in c.transfers.loc[c.transfers["staff_id"].isin(kept.index), "staff_id"]:
+        yield Violation("decision_keep", f"staff {sid}", f"has the decision {kept.at[sid, 'decision']} but is moved")
+
+
+def rule_decision_move(c: _Ctx):
+    """Everyone with a move decision is moved, to the unit the decision names (CONTRACT.md §8)."""
+    ordered = _decided(c, "move")
+    went = c.transfers.set_index("staff_id")["to_unit"]
+    for sid, to in ordered["to_unit"].items():
+        if sid not in went.index:
+            yield Violation("decision_move", f"staff {sid}", f"has the decision move to {to} but is not moved")
+        elif went.loc[[sid]].iloc[0] != to:
+            yield Violation("decision_move", f"staff {sid}",
+                            f"has the decision move to {to} but goes to {went.loc[[sid]].iloc[0]}")
+
+
+def rule_exempt_reason(c: _Ctx):
+    """Nobody with a legal exemption (staff exempt_reason, Decree 170/2025) is moved."""
+    if "exempt_reason" not in c.moved.columns:
+        return
+    reason = c.moved["exempt_reason"].fillna("").astype(str).str.strip()
+    for sid, why in zip(c.moved.loc[reason != "", "staff_id"], reason[reason != ""]):
+        yield Violation("exempt_reason", f"staff {sid}", f"may not be transferred ({why}) but is moved")
+
+
+def rule_wish_rank(c: _Ctx):
+    """The wish_rank a plan reports is the rank of the destination in the person's wishes
+    (empty when the person did not wish for it)."""
+    if "wish_rank" not in c.transfers.columns:
+        return
+    w = c.ds.wishes
+    best = (w.groupby(["staff_id", "unit_code"])["rank"].min() if w is not None and len(w)
+            else pd.Series(dtype="int64"))
+    for r in c.transfers.itertuples():
+        want = best.get((r.staff_id, r.to_unit))
+        got = r.wish_rank
+        got = None if got is None or str(got).strip() in ("", "nan") else int(float(got))
+        if (None if want is None else int(want)) != got:
+            yield Violation("wish_rank", f"staff {r.staff_id}",
+                            f"reports wish rank {got} for {r.to_unit}, the wishes table says {want}")
+
+
 RULES = [
     rule_known_staff, rule_one_move_per_person, rule_from_current_unit, rule_same_position,
     rule_different_unit, rule_known_destination, rule_movable, rule_protect_years, rule_same_province,
     rule_max_km, rule_quota_not_crossed, rule_six_ro, rule_everyone_accounted,
+    rule_decision_keep, rule_decision_move, rule_exempt_reason, rule_wish_rank,
 ]
 RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RULES]
 

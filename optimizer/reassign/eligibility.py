@@ -49,8 +49,12 @@ def staff_status(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     cutoff = protect_cutoff(scenario.plan_date, scenario.protect_years)
     near = (retire <= cutoff).to_numpy()
     flag = st["movable"].to_numpy(dtype=bool)
-    out = st.assign(retirement_date=retire.to_numpy(), may_move=flag & ~near)
-    reason = np.where(~flag, "movable=false", np.where(near, "near_retirement", ""))
+    # a legal exemption (Decree 170/2025, CONTRACT.md §8): never transferred
+    exempt = (st["exempt_reason"].fillna("").astype(str).str.strip() != "").to_numpy() \
+        if "exempt_reason" in st.columns else np.zeros(len(st), dtype=bool)
+    out = st.assign(retirement_date=retire.to_numpy(), may_move=flag & ~near & ~exempt)
+    reason = np.where(~flag, "movable=false", np.where(exempt, "exempt_reason",
+                                                        np.where(near, "near_retirement", "")))
     return out.assign(stay_reason=reason)
 
 
@@ -299,9 +303,12 @@ def build_arcs(ds: Dataset, scenario: Scenario, pairs: pd.DataFrame, into: set[s
     return arcs
 
 
-def build_eligibility(ds: Dataset, scenario: Scenario) -> Eligibility:
-    """Surplus, shortage and eligible arcs for a dataset under a scenario."""
-    staff = staff_status(ds, scenario)
+def build_eligibility(ds: Dataset, scenario: Scenario, staff: pd.DataFrame | None = None) -> Eligibility:
+    """Surplus, shortage and eligible arcs for a dataset under a scenario.
+
+    ``staff``: the staff with ``may_move`` already decided (`staff_status` when None;
+    `optimizer.reassign.decisions` passes the planner's keep/exempt decisions in this way)."""
+    staff = staff_status(ds, scenario) if staff is None else staff
     pairs = build_pairs(ds, staff)
     group = ["position_code"] if scenario.cross_province else ["position_code", "province_code"]
     src = pairs.loc[pairs["supply"] > 0, ["unit_code", "supply", "position_code", "province_code"]]

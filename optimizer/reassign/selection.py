@@ -119,3 +119,7 @@ def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.Data
     t["transfer_no"] = np.arange(1, len(t) + 1)
     t["km"] = t["km"].astype(float).round(3)
     return t[TRANSFER_COLUMNS]
+
+
+#: The "6 rõ" rows of persons already named (optimizer.reassign.loop: wishes, baseline, decisions).
+describe_transfers = _describe
