@@ -74,6 +74,8 @@ class Explanation:
 def fmt_km(x) -> np.ndarray:
     """km with one decimal and the Vietnamese decimal comma."""
     a = np.asarray(x, dtype=float)
+    if a.size == 0:
+        return np.array([], dtype=str)
     return np.char.replace(np.char.mod("%.1f", np.nan_to_num(a)), ".", ",")
 
 
@@ -216,6 +218,8 @@ def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.D
 
 
 def _unfilled_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
+    if t.empty:
+        return np.array([], dtype=object)
     pos = _s(t["position_name"])
     n = _s(t["shortage_after"])
     where = _where_text(scenario, t["province_name"])
@@ -307,6 +311,8 @@ def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: p
 
 
 def _surplus_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
+    if t.empty:
+        return np.array([], dtype=object)
     pos = _s(t["position_name"])
     n = _s(t["surplus_after"])
     where = _where_text(scenario, t["province_name"])
