@@ -30,6 +30,9 @@ import pandas as pd
 
 from models.tabular import Column, prepare_column, scalar_text, write_csv_columns
 from models.workbook import ST_BOLD, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_PERCENT, ST_WRAP, Workbook, zip_day
+from optimizer.explain.vocabulary import LABELS_VI as EXPLAIN_LABELS_VI
+from optimizer.explain.vocabulary import REASON_VI
+from optimizer.explain.vocabulary import SHEET_NAMES_VI as EXPLAIN_SHEETS_VI
 from optimizer.officers import POSTINGS_COLUMNS as OFFICER_POSTINGS_COLUMNS
 from optimizer.output.vocabulary import (DESCRIPTIONS_VI, LABELS_VI, METHOD_VI, SCENARIO_LABELS_VI,
                                          SHEET_DESCRIPTIONS_VI, SHEET_NAMES, STATUS_VI, SUMMARY_LABELS_VI,
@@ -114,7 +117,9 @@ def scenario_settings(plan) -> dict:
         scenario = (plan.summary or {}).get("scenario")
     if scenario is None:
         return {}
-    if hasattr(scenario, "model_dump"):
+    if hasattr(scenario, "to_dict"):      # the one serialiser (it leaves unset §7 keys out)
+        scenario = scenario.to_dict()
+    elif hasattr(scenario, "model_dump"):
         try:
             scenario = scenario.model_dump(mode="json")
         except TypeError:
@@ -279,8 +284,37 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
         if key in tables:
             book.add_table(SHEET_NAMES[key], tables[key], LABELS_VI, VALUE_LABELS_VI)
             listed.append((key, SHEET_NAMES[key], tables[key]))
+    # CONTRACT.md §7: the explanation sheets, only when asked for (explain / fairness)
+    for key, name in EXPLAIN_SHEETS_VI.items():
+        if f"explain:{key}" in tables:
+            book.add_table(name, tables[f"explain:{key}"], {**LABELS_VI, **EXPLAIN_LABELS_VI},
+                           {**VALUE_LABELS_VI, "reason_code": REASON_VI})
+            listed.append((key, name, tables[f"explain:{key}"]))
     book.add_rows(SHEET_NAMES["notes"], _notes_rows(plan, listed), [22.0, 28.0, 24.0, 90.0])
     book.save(path)
+
+
+def _write_explain(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list[Path]:
+    """unfilled.csv and surplus_left.csv (CONTRACT.md §7, always), sensitivity.csv when the
+    detailed explanations were asked for; their sheets are queued in `tables` only then."""
+    ex = getattr(plan, "explain", None)
+    if ex is None:
+        return []
+    frames = {"unfilled": ex.unfilled, "surplus_left": ex.surplus_left}
+    if ex.detailed:
+        frames.update(sensitivity=ex.sensitivity, by_province=ex.by_province, helps=ex.helps, shares=ex.shares)
+    written = []
+    for key, df in frames.items():
+        if df is None:
+            continue
+        cols = [prepare_column(df.reset_index(drop=True), c) for c in df.columns]
+        if key in ("unfilled", "surplus_left", "sensitivity"):
+            path = out_dir / f"{key}.csv"
+            write_csv_columns(cols, path)
+            written.append(path)
+        if ex.detailed:
+            tables[f"explain:{key}"] = cols
+    return written
 
 
 # --------------------------------------------------------------------------- public
@@ -316,6 +350,7 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
         path = out_dir / "postings.csv"
         write_csv_columns(tables["postings"], path)
         written.append(path)
+    written += _write_explain(plan, out_dir, tables)
     path = out_dir / "plan.xlsx"
     _write_xlsx(plan, path, summary, summary.get("scenario") or {}, tables)
     written.append(path)
