@@ -42,11 +42,14 @@ def fair_flows(elig, res, scenario) -> FairResult:
                          max_arrivals_per_unit=scenario.max_arrivals_per_unit)
 
 
-def _efficient_units_after(ds, elig, res, scenario):
-    from optimizer.plan import units_after_table
-    f = res.flows
-    moved = f.loc[f.index.repeat(f["flow"])][["from_unit", "to_unit", "position_code"]]
-    return units_after_table(ds, elig, moved)
+def _shares_of_flows(elig, flows: pd.DataFrame) -> pd.Series:
+    """Unit shortage shares of a plan given by its flows (the efficient plan, for comparison)."""
+    key = ["unit_code", "position_code"]
+    inflow = flows.groupby(["to_unit", "position_code"])["flow"].sum()
+    inflow.index.names = key
+    p = elig.pairs.set_index(key)
+    after = (p["shortage"] - inflow.reindex(p.index).fillna(0)).clip(lower=0)
+    return unit_shares(p.assign(shortage_after=after).reset_index())
 
 
 def explain_stage(ds, scenario, elig, res, fair: FairResult | None, transfers: pd.DataFrame,
@@ -66,7 +69,7 @@ def explain_stage(ds, scenario, elig, res, fair: FairResult | None, transfers: p
     helps = what_helps(ds, scenario, elig, flows, ex.unfilled)
     shares = unit_shares(units_after).rename("share").to_frame()
     if fair is not None:
-        shares["share_efficient"] = unit_shares(_efficient_units_after(ds, elig, res, scenario)).reindex(shares.index)
+        shares["share_efficient"] = _shares_of_flows(elig, res.flows).reindex(shares.index)
     shares = shares.reset_index()
     extra = {"max_unit_shortage_share": round(float(shares["share"].max()), 6) if len(shares) else 0.0,
              "gini_unit_shortage_share": round(gini(shares["share"]), 6),
