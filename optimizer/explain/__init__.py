@@ -61,7 +61,7 @@ def explain_stage(ds, scenario, elig, res, fair: FairResult | None, transfers: p
     if check:
         violations = check_explanations(ds, scenario, transfers, ex,
                                         res.weighted_fill if fair is not None else None)
-    detailed = bool(getattr(scenario, "explain", False)) or getattr(scenario, "fairness", "none") != "none"
+    detailed = scenario.explain or scenario.fairness != "none"
     if not detailed:
         return PlanExplanation(ex.unfilled, ex.surplus_left, violations)
     flows = res.flows if fair is None else fair.flows

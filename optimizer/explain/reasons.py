@@ -95,7 +95,7 @@ def _lower_first(names: pd.Series) -> pd.Series:
 
 def _where_text(scenario, province_name: pd.Series) -> pd.Series:
     if scenario.cross_province:
-        into = list(getattr(scenario, "cross_province_into", None) or ())
+        into = list(scenario.cross_province_into or ())
         return pd.Series("trong " + _lower_first(province_name).to_numpy(), dtype=object) + (
             " và các tỉnh được phép điều động liên tỉnh" if into else " và cả nước")
     return pd.Series("trong " + _lower_first(province_name).to_numpy(), dtype=object)
@@ -174,8 +174,8 @@ def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, *, left_receives: bool) 
 
 def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     max_km = float(scenario.max_km)
-    lim_dep = getattr(scenario, "max_departures_per_unit", None)
-    lim_arr = getattr(scenario, "max_arrivals_per_unit", None)
+    lim_dep = scenario.max_departures_per_unit
+    lim_arr = scenario.max_arrivals_per_unit
     short = p.loc[p["shortage_after"] > 0].reset_index(drop=True)
     short["row"] = np.arange(len(short))
     src = p.loc[p["supply"] > 0, ["unit_code", "position_code", "province_code", "supply",
@@ -252,8 +252,8 @@ def _unfilled_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
 
 def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     max_km = float(scenario.max_km)
-    lim_dep = getattr(scenario, "max_departures_per_unit", None)
-    lim_arr = getattr(scenario, "max_arrivals_per_unit", None)
+    lim_dep = scenario.max_departures_per_unit
+    lim_arr = scenario.max_arrivals_per_unit
     left = p.loc[p["supply_after"] > 0].reset_index(drop=True)
     left["row"] = np.arange(len(left))
     dst = p.loc[p["shortage"] > 0, ["unit_code", "position_code", "province_code", "shortage",
