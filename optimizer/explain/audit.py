@@ -20,31 +20,41 @@ from optimizer.reassign.audit import Violation
 KM_TOL = 0.0015
 
 
-def _km(ds, a, b) -> np.ndarray:
-    c = ds.units.set_index("unit_code")[["lat", "lon"]]
-    p, q = c.reindex(np.asarray(a, object)), c.reindex(np.asarray(b, object))
+class _Geo:
+    """Units by integer index, and distances by the audit's own code: great circle from the chord
+    between unit vectors (R = 6371.0 km), road km where the distances table has the pair."""
 
-    def xyz(lat, lon):
-        la, lo = np.radians(lat.to_numpy(float)), np.radians(lon.to_numpy(float))
-        return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-    chord = np.linalg.norm(xyz(p["lat"], p["lon"]) - xyz(q["lat"], q["lon"]), axis=0)
-    km = 2 * 6371.0 * np.arcsin(np.clip(chord / 2, 0, 1))
-    if ds.distances is not None and len(ds.distances):
-        d = ds.distances
-        road = {}
-        for f, t, k in zip(d["from_unit"], d["to_unit"], d["km"]):
-            road.setdefault((f, t), float(k))
-            road.setdefault((t, f), float(k))
-        km = np.array([road.get((x, y), k) for x, y, k in zip(a, b, km)])
-    return np.where(np.asarray(a, object) == np.asarray(b, object), 0.0, km)
+    def __init__(self, ds):
+        self.index = pd.Index(ds.units["unit_code"])
+        la = np.radians(ds.units["lat"].to_numpy(float))
+        lo = np.radians(ds.units["lon"].to_numpy(float))
+        self.xyz = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
+        self.road = {}
+        if ds.distances is not None:
+            for f, t, k in zip(ds.distances["from_unit"], ds.distances["to_unit"], ds.distances["km"]):
+                self.road.setdefault((f, t), float(k))
+                self.road.setdefault((t, f), float(k))
+
+    def km(self, a_codes: pd.Series, b_codes: pd.Series) -> np.ndarray:
+        a, b = self.index.get_indexer(a_codes), self.index.get_indexer(b_codes)
+        chord = np.linalg.norm(self.xyz[a] - self.xyz[b], axis=1)
+        km = 2 * 6371.0 * np.arcsin(np.clip(chord / 2, 0, 1))
+        if self.road:
+            km = np.array([self.road.get((x, y), k) for x, y, k in zip(a_codes, b_codes, km)])
+        return np.where(a == b, 0.0, km)
 
 
 def _facts(ds, scenario, transfers) -> pd.DataFrame:
-    st = ds.staff
+    before = ds.staff.groupby(["unit_code", "position_code"]).size()
+    q0 = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
+    over = before.index[before.to_numpy() > q0.reindex(before.index).fillna(0).to_numpy()]
+    # only staff of pairs over their quota can make movable surplus: their retirement is recomputed
+    st = ds.staff.loc[pd.MultiIndex.from_frame(ds.staff[["unit_code", "position_code"]]).isin(over)]
     months = int(round(float(scenario.protect_years) * 12))
     cutoff = pd.Timestamp(scenario.plan_date) + pd.DateOffset(months=months)
     can = st["movable"].astype(bool).to_numpy() & (retirement_dates(st["birth_date"], st["gender"]) > cutoff).to_numpy()
-    g = st.assign(can=can).groupby(["unit_code", "position_code"]).agg(before=("staff_id", "size"), can=("can", "sum"))
+    g = pd.concat([before.rename("before"),
+                   st.assign(can=can).groupby(["unit_code", "position_code"])["can"].sum()], axis=1)
     q = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
     dep = transfers.groupby(["from_unit", "position_code"]).size()
     arr = transfers.groupby(["to_unit", "position_code"]).size()
@@ -64,15 +74,21 @@ def _facts(ds, scenario, transfers) -> pd.DataFrame:
 
 def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool) -> pd.DataFrame:
     into = set(scenario.cross_province_into or ()) if scenario.cross_province else set()
-    j = rows.merge(other, on="position_code", suffixes=("", "_o"))
-    same = j["province"] == j["province_o"]
-    if not scenario.cross_province:
-        j = j.loc[same]
-    elif into:
+    keys = ["position_code"] if scenario.cross_province else ["position_code", "province"]
+    # join on integer codes of the text keys (much faster than on text)
+    both = pd.concat([rows[keys], other[keys]])
+    code = pd.MultiIndex.from_frame(both).factorize()[0] if len(keys) > 1 else pd.factorize(both[keys[0]])[0]
+    r = rows.assign(_k=code[:len(rows)])
+    o = other.assign(_k=code[len(rows):]).drop(columns=keys)
+    j = r.merge(o, on="_k", suffixes=("", "_o"))
+    if "province_o" not in j:
+        j["province_o"] = j["province"]
+    if into:
         recv = j["province"] if rows_receive else j["province_o"]
-        j = j.loc[same | recv.isin(into)]
-    j = j.loc[j["unit_code"] != j["unit_code_o"]].copy()
-    j["km"] = _km(ds, j["unit_code_o"], j["unit_code"]) if rows_receive else _km(ds, j["unit_code"], j["unit_code_o"])
+        j = j.loc[(j["province"] == j["province_o"]) | recv.isin(into)]
+    j = j.loc[j["unit_code"].to_numpy(object) != j["unit_code_o"].to_numpy(object)].copy()
+    geo = _Geo(ds)
+    j["km"] = geo.km(j["unit_code_o"], j["unit_code"]) if rows_receive else geo.km(j["unit_code"], j["unit_code_o"])
     return j
 
 

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.reassign.eligibility import cross_into, distance_lookup
+from models.geo import haversine_km
+from optimizer.reassign.eligibility import cross_into
 
 UNFILLED_CODES = ("no_surplus_in_scope", "out_of_reach", "unit_limit", "taken")
 SURPLUS_CODES = ("no_shortage_in_scope", "out_of_reach", "unit_limit", "taken", "not_movable")
@@ -123,50 +124,100 @@ def _pairs_after(ds, elig, units_after: pd.DataFrame) -> pd.DataFrame:
     return p
 
 
-def _scope_join(ds, scenario, left: pd.DataFrame, right: pd.DataFrame, *, left_receives: bool) -> pd.DataFrame:
+class _Codes:
+    """Units, positions and provinces as integer codes (joins on integers, not on text), and the
+    distance between units by those codes: the same figures as `distance_lookup` (road km where
+    the distances table has the pair — its first row for a pair, either direction — else
+    great-circle; 0 within a unit; rounded to the metre)."""
+
+    def __init__(self, ds):
+        self.units = pd.Index(ds.units["unit_code"])
+        self.pos = pd.Index(ds.positions["position_code"])
+        self.prov = pd.Index(ds.provinces["province_code"])
+        self.lat = ds.units["lat"].to_numpy(float)
+        self.lon = ds.units["lon"].to_numpy(float)
+        self.road = None
+        d = ds.distances
+        if d is not None and len(d):
+            f, t = self.u(d["from_unit"]), self.u(d["to_unit"])
+            n = len(self.units)
+            keys = np.ravel(np.column_stack([f * n + t, t * n + f]))
+            km = np.repeat(d["km"].to_numpy(float), 2)
+            first = ~pd.Series(keys).duplicated().to_numpy() & (np.repeat((f >= 0) & (t >= 0), 2))
+            order = np.argsort(keys[first], kind="stable")
+            self.road = (keys[first][order], km[first][order])
+
+    def u(self, s) -> np.ndarray:
+        return self.units.get_indexer(np.asarray(s, dtype=object))
+
+    def km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        km = haversine_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b])
+        if self.road is not None and len(a):
+            keys, vals = self.road
+            k = a.astype(np.int64) * len(self.units) + b
+            i = np.clip(np.searchsorted(keys, k), 0, len(keys) - 1)
+            hit = keys[i] == k
+            km = np.where(hit, vals[i], km)
+        return np.round(np.where(a == b, 0.0, km), 3)
+
+
+def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataFrame, *,
+                left_receives: bool) -> pd.DataFrame:
     """Every (left row, right row) of the same position that the province rules allow.
 
     ``left_receives``: the left rows are the receiving side (shortage); else they send.
-    Columns of the right side get the suffix ``_o`` (the other unit); ``km`` is added."""
-    group = ["position_code"] if scenario.cross_province else ["position_code", "province_code"]
-    r = right.rename(columns={c: f"{c}_o" for c in right.columns if c not in group})
-    j = left.merge(r, on=group, how="inner")
+    Integer columns u, p, v (unit, position, province); the right side's columns get the
+    suffix ``_o`` (the other unit); ``km`` is added."""
+    def coded(df):
+        return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
+            u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
+            v=codes.prov.get_indexer(df["province_code"]))
+    group = ["p"] if scenario.cross_province else ["p", "v"]
+    L, R = coded(left), coded(right)
+    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    j = L.merge(R, on=group, how="inner")
     if not scenario.cross_province:
-        j["province_code_o"] = j["province_code"]
+        j["v_o"] = j["v"]
     into = cross_into(ds, scenario)
     if into:
-        recv = j["province_code"] if left_receives else j["province_code_o"]
-        j = j.loc[(j["province_code"] == j["province_code_o"]) | recv.isin(into)]
-    j = j.loc[j["unit_code"] != j["unit_code_o"]]
-    if left_receives:
-        km, _ = distance_lookup(ds, j["unit_code_o"].to_numpy(), j["unit_code"].to_numpy())
-    else:
-        km, _ = distance_lookup(ds, j["unit_code"].to_numpy(), j["unit_code_o"].to_numpy())
+        into_codes = codes.prov.get_indexer(sorted(into))
+        recv = j["v"] if left_receives else j["v_o"]
+        j = j.loc[(j["v"] == j["v_o"]) | recv.isin(into_codes)]
+    j = j.loc[j["u"] != j["u_o"]]
+    a, b = j["u"].to_numpy(), j["u_o"].to_numpy()
+    km = codes.km(b, a) if left_receives else codes.km(a, b)
     return j.assign(km=km).reset_index(drop=True)
 
 
-def _nearest(j: pd.DataFrame, idx_name: str) -> pd.DataFrame:
+def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     """Per left row (column ``row``): the nearest other unit and its km (ties: the smaller code)."""
     if j.empty:
-        return pd.DataFrame(columns=["row", "nearest", "nearest_km"]).set_index("row")
-    s = j.sort_values(["row", "km", "unit_code_o"], kind="stable").drop_duplicates("row")
-    return s.set_index("row")[["unit_code_o", "km"]].rename(columns={"unit_code_o": "nearest", "km": "nearest_km"})
+        return pd.DataFrame(columns=["nearest", "nearest_km"], index=pd.Index([], name="row"))
+    s = j.sort_values(["row", "km", "u_o"], kind="stable").drop_duplicates("row")
+    return pd.DataFrame({"nearest": codes.units[s["u_o"].to_numpy()].to_numpy(),
+                         "nearest_km": s["km"].to_numpy()}, index=s["row"].to_numpy())
 
 
-def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, *, left_receives: bool) -> pd.DataFrame:
+def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, codes: _Codes, *, left_receives: bool) -> pd.DataFrame:
     """Per left row: the units that took what lay within its reach (excluding itself)."""
-    if left_receives:   # the surplus units in reach sent to ... whom?
-        m = moves.rename(columns={"from_unit": "unit_code_o", "to_unit": "taker"})
-    else:               # the shortage units in reach received from ... whom?
-        m = moves.rename(columns={"to_unit": "unit_code_o", "from_unit": "taker"})
-    t = j_reach[["row", "unit_code", "unit_code_o", "position_code"]].merge(
-        m[["unit_code_o", "position_code", "taker"]], on=["unit_code_o", "position_code"])
-    t = t.loc[t["taker"] != t["unit_code"]].drop_duplicates(["row", "taker"]).sort_values(["row", "taker"])
+    m = pd.DataFrame({"f": codes.u(moves["from_unit"]), "t": codes.u(moves["to_unit"]),
+                      "p": codes.pos.get_indexer(moves["position_code"])})
+    m = m.rename(columns={"f": "u_o", "t": "taker"} if left_receives else {"t": "u_o", "f": "taker"})
+    t = j_reach[["row", "u", "u_o", "p"]].merge(m, on=["u_o", "p"])
+    t = t.loc[t["taker"] != t["u"]].drop_duplicates(["row", "taker"]).sort_values(["row", "taker"])
     if t.empty:
         return pd.DataFrame({"taken_by": pd.Series(dtype=object), "taken_by_count": pd.Series(dtype="int64")})
     t["rank"] = t.groupby("row").cumcount()
     count = t.groupby("row").size()
-    names = t.loc[t["rank"] < TAKEN_LIST_MAX].groupby("row")["taker"].agg(";".join)
+    first = t.loc[t["rank"] < TAKEN_LIST_MAX]
+    wide = first.pivot(index="row", columns="rank", values="taker")      # ≤ TAKEN_LIST_MAX columns
+    names = pd.Series("", index=wide.index, dtype=object)
+    for k in wide.columns:                                                # joined column by column
+        col = wide[k].to_numpy()
+        has = ~np.isnan(col)
+        text = np.where(has, codes.units.to_numpy(object)[np.where(has, col, 0).astype(np.int64)], "")
+        sep = np.where(has & (k > 0), ";", "")
+        names = names + sep + text
     return pd.DataFrame({"taken_by": names, "taken_by_count": count})
 
 
@@ -180,11 +231,12 @@ def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.D
     short["row"] = np.arange(len(short))
     src = p.loc[p["supply"] > 0, ["unit_code", "position_code", "province_code", "supply",
                                   "supply_after", "unit_departures"]]
-    j = _scope_join(ds, scenario, short[["row", "unit_code", "position_code", "province_code"]], src,
+    codes = _Codes(ds)
+    j = _scope_join(ds, scenario, codes, short[["row", "unit_code", "position_code", "province_code"]], src,
                     left_receives=True)
     n = len(short)
     in_scope = np.bincount(j["row"], weights=j["supply_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, "row").reindex(np.arange(n))
+    near = _nearest(j, codes).reindex(np.arange(n))
     reach = j.loc[j["km"] <= max_km + 1e-9]
     n_reach = np.bincount(reach["row"], minlength=n)
     left_reach = np.bincount(reach["row"], weights=reach["supply_after_o"], minlength=n).astype(np.int64)
@@ -196,7 +248,7 @@ def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.D
         n_open = np.bincount(open_src["row"], minlength=n)
         n_stuck = np.bincount(open_src.loc[open_src["unit_departures_o"] >= lim_dep, "row"], minlength=n)
         dep_binds = (n_open > 0) & (n_stuck == n_open)
-    takers = _takers(reach, moves, left_receives=True).reindex(np.arange(n))
+    takers = _takers(reach, moves, codes, left_receives=True).reindex(np.arange(n))
 
     code = np.select(
         [in_scope == 0, n_reach == 0, arr_binds | dep_binds, left_reach == 0],
@@ -258,11 +310,12 @@ def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: p
     left["row"] = np.arange(len(left))
     dst = p.loc[p["shortage"] > 0, ["unit_code", "position_code", "province_code", "shortage",
                                      "shortage_after", "unit_arrivals"]]
-    j = _scope_join(ds, scenario, left[["row", "unit_code", "position_code", "province_code"]], dst,
+    codes = _Codes(ds)
+    j = _scope_join(ds, scenario, codes, left[["row", "unit_code", "position_code", "province_code"]], dst,
                     left_receives=False)
     n = len(left)
     in_scope = np.bincount(j["row"], weights=j["shortage_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, "row").reindex(np.arange(n))
+    near = _nearest(j, codes).reindex(np.arange(n))
     reach = j.loc[j["km"] <= max_km + 1e-9]
     n_reach = np.bincount(reach["row"], minlength=n)
     left_reach = np.bincount(reach["row"], weights=reach["shortage_after_o"], minlength=n).astype(np.int64)
@@ -274,7 +327,7 @@ def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: p
         n_open = np.bincount(open_dst["row"], minlength=n)
         n_stuck = np.bincount(open_dst.loc[open_dst["unit_arrivals_o"] >= lim_arr, "row"], minlength=n)
         arr_binds = (n_open > 0) & (n_stuck == n_open)
-    takers = _takers(reach, moves, left_receives=False).reindex(np.arange(n))
+    takers = _takers(reach, moves, codes, left_receives=False).reindex(np.arange(n))
     code = np.select([in_scope == 0, n_reach == 0, dep_binds | arr_binds, left_reach == 0],
                      list(SURPLUS_CODES[:4]), default=NOT_OPTIMAL)
     movable_rows = left.assign(
