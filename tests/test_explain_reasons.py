@@ -202,3 +202,15 @@ def test_audit_fair_same_fill():
     assert check_explanations(ds, plan.scenario, plan.transfers, plan.explain, 1) == []
     v = check_explanations(ds, plan.scenario, plan.transfers, plan.explain, 2)
     assert _rules(v) == ["fair_same_fill"]
+
+
+def test_road_distance_is_the_one_that_counts():
+    # U1 is 10 km away as the crow flies, 75 km by road: out of reach, and the audit agrees
+    ds = make_ds([unit("U0", 0), unit("U1", 10)], staff("a", "U1", "A", 2), [("U0", "A", 1), ("U1", "A", 1)],
+                 distances=[("U1", "U0", 75.0)])
+    plan = solve(ds, Scenario(max_km=40))
+    r = row(plan.explain.unfilled, "U0", "A")
+    assert r["reason_code"] == "out_of_reach"
+    assert r["nearest_surplus_km"] == pytest.approx(75.0)
+    assert r["km_to_reach"] == 75
+    assert check_explanations(ds, plan.scenario, plan.transfers, plan.explain) == []
