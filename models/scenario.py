@@ -106,7 +106,22 @@ class Scenario(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready values (dates as ISO text): the one serialiser of a scenario,
         used by summary.json, the workbooks, the reports and the comparison."""
-        return self.model_dump(mode="json")
+        out = self.model_dump(mode="json")
+        # settings added for CONTRACT.md §7 appear only when set, so that plans made without
+        # them keep their files byte for byte
+        for key in ("fairness", "explain"):
+            if out.get(key) == type(self).model_fields[key].default:
+                out.pop(key, None)
+        return out
+
+    #: fairness of what stays short (CONTRACT.md §7): "leximin" — among the plans with the least
+    #: weighted unfilled shortage, the one whose per-unit shortage shares, sorted from the
+    #: largest down, are lexicographically smallest, then the least km
+    fairness: Literal["none", "leximin"] = "none"
+    #: write the detailed explanations too: sensitivity, reasons by province, what would help
+    #: most (workbook sheets, report section, summary figures); unfilled.csv and
+    #: surplus_left.csv are written in any case
+    explain: bool = False
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike, **overrides: Any) -> "Scenario":

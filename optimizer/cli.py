@@ -224,19 +224,25 @@ def solve(
              "or a plan.xlsx whose \"Quyết định\" sheet was filled in.")] = None,
     baseline: Annotated[Optional[Path], typer.Option(
         help="An earlier plan's folder (its transfers.csv): re-solve with the fewest changes.")] = None,
+    fairness: Annotated[Optional[str], typer.Option(
+        help="none or leximin: among the plans with the least weighted unfilled shortage, spread what "
+             "stays short most evenly over the units (default: none).")] = None,
+    explain: Annotated[Optional[bool], typer.Option(
+        "--explain", help="Also write sensitivity.csv, reasons and remedies by province (workbook, report).")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
                              protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
                              solver=solver, allow_home_province=allow_home_province,
-                             provinces=province or None)
+                             provinces=province or None, fairness=fairness, explain=explain)
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
     check_output_folder(out)           # refuse a foreign --out before solving, not after
     console = _console()
     labels = {"eligibility": "surplus, shortage and eligible moves", "model": "solving the model",
-              "selection": "choosing who goes", "audit": "independent audit", "officers": "posting officers"}
+              "selection": "choosing who goes", "audit": "independent audit", "officers": "posting officers",
+              "fairness": "the leximin-fair plan", "explain": "explaining what stays short"}
     t0 = time.perf_counter()
     with console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)

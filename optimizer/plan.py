@@ -18,13 +18,16 @@ import pandas as pd
 
 from models.dataset import Dataset
 from models.plausibility import implausible, warning_records
-from models.scenario import Scenario, apply_quota_adjustment, check_province_codes, restrict_to_provinces
+from models.scenario import (Scenario, ScenarioError, apply_quota_adjustment, check_province_codes,
+                             restrict_to_provinces)
+from optimizer.explain import PlanExplanation, explain_stage, fair_flows
 from optimizer.officers import PostingError, post_officers
 from optimizer.reassign.audit import Violation, check_plan
 from optimizer.reassign.eligibility import Eligibility, build_eligibility
 from optimizer.reassign.loop import in_play, solve_in_loop
 from optimizer.reassign.network import solve_flows
 from optimizer.reassign.selection import choose_persons
+from optimizer.status import Status
 from optimizer.summary import Summary, make_summary
 
 __all__ = ["Plan", "PlanAuditError", "UNITS_AFTER_COLUMNS", "solve", "units_after_table"]
@@ -40,6 +43,8 @@ class Plan:
     changes: pd.DataFrame | None = None        # against a baseline plan: what changed and why (§8)
     explanations: pd.DataFrame | None = None   # officers: one row per (province, need), covered or not
     note: str = ""                     # the dataset's label (SYNTHETIC ...), repeated in every output
+    #: why posts stay unfilled / surplus stays, and (when asked) sensitivity, advice, fairness
+    explain: PlanExplanation | None = None
 
 
 #: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.output writes them.
@@ -102,8 +107,12 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     warnings = implausible(ds, scenario.plan_date)   # of the dataset as given (CONTRACT.md §4)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
-    loop = None
+    loop = fair = None
     if in_play(ds, baseline):   # decisions, wishes, baseline (CONTRACT.md §8)
+        if scenario.fairness == "leximin":
+            raise ScenarioError("fairness = leximin cannot yet be combined with decisions, wishes or a "
+                                "baseline (CONTRACT.md §7, §8): run the fair plan without them",
+                                key="fairness", value=scenario.fairness)
         t = time.perf_counter()
         say("model")
         loop = solve_in_loop(ds, scenario, baseline)
@@ -123,9 +132,15 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
                           max_arrivals_per_unit=scenario.max_arrivals_per_unit)
         timings["model"] = time.perf_counter() - t
 
+        if scenario.fairness == "leximin":
+            t = time.perf_counter()
+            say("fairness")
+            fair = fair_flows(elig, res, scenario)
+            timings["fairness"] = time.perf_counter() - t
+
         t = time.perf_counter()
         say("selection")
-        transfers = choose_persons(ds, elig, res.flows, scenario)
+        transfers = choose_persons(ds, elig, res.flows if fair is None else fair.flows, scenario)
         units_after = units_after_table(ds, elig, transfers)
         timings["selection"] = time.perf_counter() - t
 
@@ -137,6 +152,13 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
         timings["audit"] = time.perf_counter() - t
         if violations:
             raise PlanAuditError(violations)
+
+    t = time.perf_counter()
+    say("explain")
+    explain = explain_stage(ds, scenario, elig, res, fair, transfers, units_after, check=check)
+    timings["explain"] = time.perf_counter() - t
+    if explain.violations:
+        raise PlanAuditError(explain.violations)
 
     postings = explanations = None
     officers_info = None
@@ -156,10 +178,16 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
             officers_info = {"status": "infeasible", "message": str(e)}
         timings["officers"] = time.perf_counter() - t
 
+    if fair is not None:   # the figures are the fair plan's; stage 1 is the efficient optimum's
+        res = dataclasses.replace(res, flows=fair.flows, status=Status.OPTIMAL if fair.status == "optimal"
+                                  else Status.FEASIBLE, total_km=fair.total_km,
+                                  km_bound=fair.total_km if fair.status == "optimal" else float("nan"))
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
     summary = dataclasses.replace(summary, extras={**summary.extras, "warnings": warning_records(warnings)})
     if loop is not None:   # the §8 figures (baseline_kept, voluntary_moves, ...)
         summary = dataclasses.replace(summary, extras={**summary.extras, **loop.summary})
+    if explain.summary:
+        summary = dataclasses.replace(summary, extras={**summary.extras, **explain.summary})
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
                 postings=postings, explanations=explanations, note=ds.note,
-                changes=loop.changes if loop is not None else None)
+                changes=loop.changes if loop is not None else None, explain=explain)

@@ -30,6 +30,9 @@ import pandas as pd
 
 from models.tabular import Column, prepare_column, scalar_text, write_csv_columns
 from models.workbook import ST_BOLD, ST_DEFAULT, ST_HEADER, ST_NOTE, ST_PERCENT, ST_WRAP, Workbook, zip_day
+from optimizer.explain.vocabulary import LABELS_VI as EXPLAIN_LABELS_VI
+from optimizer.explain.vocabulary import REASON_VI
+from optimizer.explain.vocabulary import SHEET_NAMES_VI as EXPLAIN_SHEETS_VI
 from optimizer.officers import POSTINGS_COLUMNS as OFFICER_POSTINGS_COLUMNS
 from optimizer.output.naming import public_settings
 from optimizer.output.decision_files import (CHANGES_LABELS_VI, CHANGES_SHEET, CHANGES_VALUE_LABELS_VI,
@@ -118,7 +121,9 @@ def scenario_settings(plan) -> dict:
         scenario = (plan.summary or {}).get("scenario")
     if scenario is None:
         return {}
-    if hasattr(scenario, "model_dump"):
+    if hasattr(scenario, "to_dict"):      # the one serialiser (it leaves unset §7 keys out)
+        scenario = scenario.to_dict()
+    elif hasattr(scenario, "model_dump"):
         try:
             scenario = scenario.model_dump(mode="json")
         except TypeError:
@@ -307,8 +312,37 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
     book.add_table(DECISION_SHEET, decision_sheet_columns(plan.transfers), DECISION_SHEET_LABELS)
     if getattr(plan, "changes", None) is not None:
         book.add_table(CHANGES_SHEET, changes_columns(plan.changes), CHANGES_LABELS_VI, CHANGES_VALUE_LABELS_VI)
+    # CONTRACT.md §7: the explanation sheets, only when asked for (explain / fairness)
+    for key, name in EXPLAIN_SHEETS_VI.items():
+        if f"explain:{key}" in tables:
+            book.add_table(name, tables[f"explain:{key}"], {**LABELS_VI, **EXPLAIN_LABELS_VI},
+                           {**VALUE_LABELS_VI, "reason_code": REASON_VI})
+            listed.append((key, name, tables[f"explain:{key}"]))
     book.add_rows(SHEET_NAMES["notes"], _notes_rows(plan, listed), [22.0, 28.0, 24.0, 90.0])
     book.save(path)
+
+
+def _write_explain(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list[Path]:
+    """unfilled.csv and surplus_left.csv (CONTRACT.md §7, always), sensitivity.csv when the
+    detailed explanations were asked for; their sheets are queued in `tables` only then."""
+    ex = getattr(plan, "explain", None)
+    if ex is None:
+        return []
+    frames = {"unfilled": ex.unfilled, "surplus_left": ex.surplus_left}
+    if ex.detailed:
+        frames.update(sensitivity=ex.sensitivity, by_province=ex.by_province, helps=ex.helps, shares=ex.shares)
+    written = []
+    for key, df in frames.items():
+        if df is None:
+            continue
+        cols = [prepare_column(df.reset_index(drop=True), c) for c in df.columns]
+        if key in ("unfilled", "surplus_left", "sensitivity"):
+            path = out_dir / f"{key}.csv"
+            write_csv_columns(cols, path)
+            written.append(path)
+        if ex.detailed:
+            tables[f"explain:{key}"] = cols
+    return written
 
 
 # --------------------------------------------------------------------------- public
@@ -348,6 +382,7 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
         path = out_dir / "changes.csv"
         write_csv_columns(changes_columns(plan.changes), path)
         written.append(path)
+    written += _write_explain(plan, out_dir, tables)
     path = out_dir / "plan.xlsx"
     _write_xlsx(plan, path, summary, summary.get("scenario") or {}, tables)
     written.append(path)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.explain.report_section import explain_section
 from optimizer.output.figures import (distance_figure, drawing, map_figure, net_short_counts, positions_figure,
                                       positions_table, province_figure, province_table)
 from optimizer.output.html import CSS, card, esc, fmt_dec, fmt_int, fmt_pct, html_table, is_synthetic_note, number
@@ -200,6 +201,10 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
                    caption="Xếp theo mức ưu tiên × số còn thiếu" + more))
     else:
         add('<p class="muted">Không còn vị trí việc làm nào thiếu người sau điều động.</p>')
+
+    section = explain_section(plan)     # CONTRACT.md §7, only with explain / fairness
+    if section:
+        add(section)
 
     if plan.postings is not None:
         add("<h2>Phân công cán bộ hỗ trợ</h2>")

@@ -212,8 +212,25 @@ UNITS_SHORT_ANY_NOTE_VI = "trước → sau điều động; kể cả đơn v�
 UNITS_SHORT_NET_VI = "đơn vị thiếu tính gộp mọi vị trí"
 UNITS_SHORT_NET_NOTE_VI = ("tổng số người của đơn vị ít hơn tổng biên chế giao; một đơn vị thiếu ở vị trí "
                            "này nhưng thừa ở vị trí khác có thể không thiếu khi tính gộp")
+# CONTRACT.md §7 (explanations and fairness), written only when asked for
+SUMMARY_LABELS_VI.update({
+    "max_unit_shortage_share": "Tỷ lệ thiếu có trọng số lớn nhất của một đơn vị",
+    "gini_unit_shortage_share": "Hệ số Gini của tỷ lệ thiếu theo đơn vị",
+    "fairness_km_cost": "Số km tăng thêm vì công bằng",
+    "unfilled_by_reason": "Chỗ còn thiếu theo lý do",
+    "surplus_left_by_reason": "Dôi dư còn lại theo lý do",
+    "explain_check": "Kiểm tra độc lập các lý do",
+    "fairness": "Phân bổ công bằng (leximin)",
+    "efficient_max_unit_shortage_share": "Tỷ lệ thiếu lớn nhất (kế hoạch hiệu quả)",
+    "efficient_gini_unit_shortage_share": "Hệ số Gini (kế hoạch hiệu quả)",
+    "efficient_total_km": "Tổng km (kế hoạch hiệu quả)",
+    "efficient_weighted_fill": "Số chỗ lấp có trọng số (kế hoạch hiệu quả)",
+    "weighted_fill": "Số chỗ lấp có trọng số",
+})
 
 SCENARIO_LABELS_VI: dict[str, str] = {
+    "fairness": "Công bằng phần thiếu còn lại (leximin)",
+    "explain": "Giải thích chi tiết (độ nhạy, giải pháp theo tỉnh)",
     "name": "Tên kịch bản",
     "max_km": "Khoảng cách điều động tối đa (km)",
     "cross_province": "Cho phép điều động liên tỉnh",

@@ -1,0 +1,228 @@
+"""An independent check of the explanations and of the fair plan (CONTRACT.md §7).
+
+It re-derives everything from the raw tables (staff, quotas, units, distances), the plan's
+``transfers`` and the scenario — never from the eligibility arcs, the solver or
+`optimizer.explain.reasons` — with its own distance code (great circle by the chord between
+unit vectors; road km where the distances table has the pair). Each rule is a named function
+in ``RULES``; a violation names the rule, the (unit, position) and what is untrue.
+
+A reason is checked in two directions: the fact the row claims holds (``reason_<code>``), and no
+earlier code of the precedence holds (``reason_precedence``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.retirement import retirement_dates
+from optimizer.reassign.audit import Violation
+
+KM_TOL = 0.0015
+
+
+class _Geo:
+    """Units by integer index, and distances by the audit's own code: great circle from the chord
+    between unit vectors (R = 6371.0 km), road km where the distances table has the pair."""
+
+    def __init__(self, ds):
+        self.index = pd.Index(ds.units["unit_code"])
+        la = np.radians(ds.units["lat"].to_numpy(float))
+        lo = np.radians(ds.units["lon"].to_numpy(float))
+        self.xyz = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
+        self.road = {}
+        if ds.distances is not None:
+            for f, t, k in zip(ds.distances["from_unit"], ds.distances["to_unit"], ds.distances["km"]):
+                self.road.setdefault((f, t), float(k))
+                self.road.setdefault((t, f), float(k))
+
+    def km(self, a_codes: pd.Series, b_codes: pd.Series) -> np.ndarray:
+        a, b = self.index.get_indexer(a_codes), self.index.get_indexer(b_codes)
+        chord = np.linalg.norm(self.xyz[a] - self.xyz[b], axis=1)
+        km = 2 * 6371.0 * np.arcsin(np.clip(chord / 2, 0, 1))
+        if self.road:
+            km = np.array([self.road.get((x, y), k) for x, y, k in zip(a_codes, b_codes, km)])
+        return np.where(a == b, 0.0, km)
+
+
+def _facts(ds, scenario, transfers) -> pd.DataFrame:
+    before = ds.staff.groupby(["unit_code", "position_code"]).size()
+    q0 = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
+    over = before.index[before.to_numpy() > q0.reindex(before.index).fillna(0).to_numpy()]
+    # only staff of pairs over their quota can make movable surplus: their retirement is recomputed
+    st = ds.staff.loc[pd.MultiIndex.from_frame(ds.staff[["unit_code", "position_code"]]).isin(over)]
+    months = int(round(float(scenario.protect_years) * 12))
+    cutoff = pd.Timestamp(scenario.plan_date) + pd.DateOffset(months=months)
+    can = st["movable"].astype(bool).to_numpy() & (retirement_dates(st["birth_date"], st["gender"]) > cutoff).to_numpy()
+    g = pd.concat([before.rename("before"),
+                   st.assign(can=can).groupby(["unit_code", "position_code"])["can"].sum()], axis=1)
+    q = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
+    dep = transfers.groupby(["from_unit", "position_code"]).size()
+    arr = transfers.groupby(["to_unit", "position_code"]).size()
+    dep.index.names = arr.index.names = ["unit_code", "position_code"]
+    f = pd.concat([g, q.rename("quota"), dep.rename("dep"), arr.rename("arr")], axis=1).fillna(0).astype("int64")
+    f = f.reset_index()
+    f["province"] = f["unit_code"].map(ds.units.set_index("unit_code")["province_code"])
+    f["surplus"] = (f["before"] - f["quota"]).clip(lower=0)
+    f["give"] = np.minimum(f["surplus"], f["can"])                 # movable surplus before
+    f["give_left"] = f["give"] - f["dep"]
+    f["need"] = (f["quota"] - f["before"]).clip(lower=0)
+    f["need_left"] = f["need"] - f["arr"]
+    f["unit_dep"] = f.groupby("unit_code")["dep"].transform("sum")
+    f["unit_arr"] = f.groupby("unit_code")["arr"].transform("sum")
+    return f
+
+
+def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool) -> pd.DataFrame:
+    into = set(scenario.cross_province_into or ()) if scenario.cross_province else set()
+    keys = ["position_code"] if scenario.cross_province else ["position_code", "province"]
+    # join on integer codes of the text keys (much faster than on text)
+    both = pd.concat([rows[keys], other[keys]])
+    code = pd.MultiIndex.from_frame(both).factorize()[0] if len(keys) > 1 else pd.factorize(both[keys[0]])[0]
+    r = rows.assign(_k=code[:len(rows)])
+    o = other.assign(_k=code[len(rows):]).drop(columns=keys)
+    j = r.merge(o, on="_k", suffixes=("", "_o"))
+    if "province_o" not in j:
+        j["province_o"] = j["province"]
+    if into:
+        recv = j["province"] if rows_receive else j["province_o"]
+        j = j.loc[(j["province"] == j["province_o"]) | recv.isin(into)]
+    j = j.loc[j["unit_code"].to_numpy(object) != j["unit_code_o"].to_numpy(object)].copy()
+    geo = _Geo(ds)
+    j["km"] = geo.km(j["unit_code_o"], j["unit_code"]) if rows_receive else geo.km(j["unit_code"], j["unit_code_o"])
+    return j
+
+
+def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
+    """Recomputed facts and the code that should hold, per row of ``table``."""
+    side_have, side_left = ("give", "give_left") if receive else ("need", "need_left")
+    lim_self = scenario.max_arrivals_per_unit if receive else scenario.max_departures_per_unit
+    lim_other = scenario.max_departures_per_unit if receive else scenario.max_arrivals_per_unit
+    self_load, other_load = ("unit_arr", "unit_dep") if receive else ("unit_dep", "unit_arr")
+    rows = table[["unit_code", "position_code"]].drop_duplicates().merge(
+        f[["unit_code", "position_code", "province", self_load]], on=["unit_code", "position_code"], how="left")
+    other = f.loc[f[side_have] > 0, ["unit_code", "position_code", "province", side_have, side_left, other_load]]
+    j = _pairs_in_scope(ds, scenario, rows, other, receive)
+    key = ["unit_code", "position_code"]
+    scope = j.groupby(key)[side_have].sum()
+    nearest = j.groupby(key)["km"].min()
+    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
+    n_reach = reach.groupby(key).size()
+    left = reach.groupby(key)[side_left].sum()
+    out = rows.set_index(key)
+    out["scope"] = scope.reindex(out.index).fillna(0)
+    out["nearest"] = nearest.reindex(out.index)
+    out["n_reach"] = n_reach.reindex(out.index).fillna(0)
+    out["left"] = left.reindex(out.index).fillna(0)
+    self_binds = (out[self_load] >= lim_self) if lim_self is not None else pd.Series(False, index=out.index)
+    if lim_other is not None:
+        op = reach.loc[reach[side_left] > 0]
+        n_open = op.groupby(key).size().reindex(out.index).fillna(0)
+        n_stuck = op.loc[op[other_load] >= lim_other].groupby(key).size().reindex(out.index).fillna(0)
+        other_binds = (n_open > 0) & (n_open == n_stuck)
+    else:
+        other_binds = pd.Series(False, index=out.index)
+    out["limit"] = self_binds | other_binds
+    first = ("no_surplus_in_scope" if receive else "no_shortage_in_scope")
+    out["code"] = np.select([out["scope"] == 0, out["n_reach"] == 0, out["limit"], out["left"] == 0],
+                            [first, "out_of_reach", "unit_limit", "taken"], default="none")
+    return out
+
+
+def rule_unfilled_rows(ds, scenario, f, ex, fair):
+    """unfilled.csv has one row for every (unit, position) still short, with the right count, and no other."""
+    want = f.loc[f["need_left"] > 0].set_index(["unit_code", "position_code"])["need_left"]
+    got = ex.unfilled.set_index(["unit_code", "position_code"])["shortage_after"]
+    for k in want.index.difference(got.index):
+        yield Violation("unfilled_rows", f"unit {k[0]} position {k[1]}", f"still {want[k]} short but has no row")
+    for k in got.index.difference(want.index):
+        yield Violation("unfilled_rows", f"unit {k[0]} position {k[1]}", "has a row but is not short")
+    both = want.index.intersection(got.index)
+    for k in both[want[both].to_numpy() != got[both].to_numpy()]:
+        yield Violation("unfilled_rows", f"unit {k[0]} position {k[1]}", f"row says {got[k]} short, the plan leaves {want[k]}")
+
+
+def rule_surplus_rows(ds, scenario, f, ex, fair):
+    """surplus_left.csv: movable surplus left and surplus that may not move, each counted exactly."""
+    s = ex.surplus_left
+    g = f.set_index(["unit_code", "position_code"])
+    stuck = (g["surplus"] - g["give"])
+    want = {"movable": g["give_left"][g["give_left"] > 0], "not_movable": stuck[stuck > 0]}
+    for kind, w in want.items():
+        rows = s.loc[(s["reason_code"] == "not_movable") == (kind == "not_movable")]
+        got = rows.set_index(["unit_code", "position_code"])["surplus_after"]
+        for k in w.index.symmetric_difference(got.index):
+            yield Violation("surplus_rows", f"unit {k[0]} position {k[1]}",
+                            f"{kind} surplus: {int(w.get(k, 0))} left, the table says {int(got.get(k, 0))}")
+        both = w.index.intersection(got.index)
+        for k in both[w[both].to_numpy() != got[both].to_numpy()]:
+            yield Violation("surplus_rows", f"unit {k[0]} position {k[1]}", f"{kind}: {got[k]} in the table, {w[k]} left")
+
+
+def _check_codes(ds, scenario, f, table, receive, label):
+    if table.empty:
+        return
+    e = _expected(ds, scenario, f, table, receive)
+    t = table.set_index(["unit_code", "position_code"])
+    x = e.reindex(t.index)
+    near_col = "nearest_surplus_km" if receive else "nearest_shortage_km"
+    code = t["reason_code"].to_numpy()
+    holds = np.select(
+        [np.isin(code, ["no_surplus_in_scope", "no_shortage_in_scope"]), code == "out_of_reach",
+         code == "unit_limit", code == "taken"],
+        [x["scope"] == 0, (x["scope"] > 0) & (x["n_reach"] == 0), (x["n_reach"] > 0) & x["limit"].astype(bool),
+         (x["n_reach"] > 0) & (x["left"] == 0)], default=False)
+    first = "no_surplus_in_scope" if receive else "no_shortage_in_scope"
+    known = np.isin(code, [first, "out_of_reach", "unit_limit", "taken"])
+    same = code == x["code"].to_numpy()
+    near_bad = same & (code == "out_of_reach") & ~(np.abs(t[near_col].astype(float) - x["nearest"]) <= KM_TOL)
+    for k, c, ok, kn, sm, nb in zip(t.index, code, holds, known, same, near_bad):
+        if sm and not nb:
+            continue
+        r = x.loc[k]
+        subj = f"{label} unit {k[0]} position {k[1]}"
+        if nb:
+            yield Violation("reason_out_of_reach", subj,
+                            f"nearest km {t.loc[k, near_col]} but it is {r['nearest']:.3f}")
+        elif not ok:
+            yield Violation(f"reason_{c}" if kn else "reason_exhaustive", subj,
+                            f"says {c}, but scope {int(r['scope'])}, nearest "
+                            f"{'' if pd.isna(r['nearest']) else round(float(r['nearest']), 3)} km, "
+                            f"{int(r['n_reach'])} within reach with {int(r['left'])} left")
+        else:
+            yield Violation("reason_precedence", subj, f"says {c}, but {r['code']} holds first")
+
+
+def rule_unfilled_reasons(ds, scenario, f, ex, fair):
+    """Every unfilled row's reason is true and is the first that holds."""
+    yield from _check_codes(ds, scenario, f, ex.unfilled, True, "unfilled")
+
+
+def rule_surplus_reasons(ds, scenario, f, ex, fair):
+    """Every movable-surplus row's reason is true and the first that holds; not_movable rows are
+    surplus whose staff may not move."""
+    s = ex.surplus_left
+    yield from _check_codes(ds, scenario, f, s.loc[s["reason_code"] != "not_movable"], False, "surplus")
+
+
+def rule_fair_same_fill(ds, scenario, f, ex, fair):
+    """A fair plan has exactly the weighted fill of the efficient plan."""
+    if fair is None:
+        return
+    prio = ds.positions.set_index("position_code")["priority"]
+    got = int((f["arr"] * f["position_code"].map(prio)).sum())
+    if got != int(fair):
+        yield Violation("fair_same_fill", "plan", f"weighted fill {got}, the efficient plan's is {int(fair)}")
+
+
+RULES = [rule_unfilled_rows, rule_surplus_rows, rule_unfilled_reasons, rule_surplus_reasons, rule_fair_same_fill]
+RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RULES]
+
+
+def check_explanations(ds, scenario, transfers: pd.DataFrame, explanation,
+                       efficient_weighted_fill: int | None = None) -> list[Violation]:
+    """Every violation of §7 by the explanations (and, for a fair plan, of its fill)."""
+    f = _facts(ds, scenario, transfers)
+    out: list[Violation] = []
+    for rule in RULES:
+        out.extend(rule(ds, scenario, f, explanation, efficient_weighted_fill))
+    return out

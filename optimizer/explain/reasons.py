@@ -1,0 +1,405 @@
+"""Why each post stays unfilled and why each surplus stays (CONTRACT.md §7).
+
+    explain_plan(ds, scenario, elig, transfers, units_after) -> Explanation(unfilled, surplus_left)
+
+Everything is vectorised: the (unit, position) pairs still short are joined with the surplus
+pairs *in scope* (same position; the same province unless ``cross_province``, and then only into
+``cross_province_into`` when it lists provinces), their distances are taken once with
+`distance_lookup` (road km where given, else great-circle; metre-rounded, as the model uses), and
+each row's facts are grouped sums over that join.
+
+``unfilled`` — one row per (unit, position) with ``shortage_after > 0``, the first code that holds:
+
+* ``no_surplus_in_scope`` — before the plan no movable surplus (``supply > 0``) of the position
+  exists anywhere a move may come from;
+* ``out_of_reach`` — it exists, but none within ``max_km``: the row names the nearest such unit,
+  its km, and the whole km (``km_to_reach``) a limit would need to reach it;
+* ``unit_limit`` — the arrival limit (``max_arrivals_per_unit``) is used up at this unit, or
+  every unit within reach that still has movable surplus of the position has used up its
+  departure limit (``max_departures_per_unit``);
+* ``taken`` — every unit within reach that had movable surplus of the position has none left:
+  the row names the units that received it (``taken_by``).
+
+``surplus_left`` — one row per (unit, position) whose movable surplus is not used up
+(``supply_after = supply − departures > 0``), codes ``no_shortage_in_scope``, ``out_of_reach``,
+``unit_limit`` (the unit's departure limit is used up, or every shortage unit within reach that is
+still short has used up its arrival limit), ``taken`` (every shortage unit within reach is filled;
+``taken_by`` names who filled them); and one ``not_movable`` row per pair whose surplus stays
+because its staff may not move (``surplus − min(surplus, movable) > 0``: marked not movable, or
+retiring within ``protect_years``).
+
+For a plan that is optimal in weighted fill the codes are exhaustive (a short unit within reach
+of a unit with movable surplus left, no limit binding, could take one more person: the plan
+would not be optimal). A row for which none holds — possible only for a plan the solver did not
+finish — gets ``not_optimal``; `optimizer.explain.audit` flags every such row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.geo import haversine_km
+from optimizer.reassign.eligibility import cross_into
+
+UNFILLED_CODES = ("no_surplus_in_scope", "out_of_reach", "unit_limit", "taken")
+SURPLUS_CODES = ("no_shortage_in_scope", "out_of_reach", "unit_limit", "taken", "not_movable")
+NOT_OPTIMAL = "not_optimal"
+TAKEN_LIST_MAX = 5        # units named in `taken_by`; `taken_by_count` gives them all
+
+UNFILLED_COLUMNS = (
+    "unit_code", "unit_name", "province_code", "province_name", "position_code", "position_name",
+    "priority", "quota", "shortage_after", "reason_code", "reason",
+    "surplus_in_scope", "nearest_surplus_unit", "nearest_surplus_unit_name", "nearest_surplus_km",
+    "km_to_reach", "units_in_reach", "surplus_left_in_reach", "taken_by", "taken_by_count",
+    "binding_limit",
+)
+SURPLUS_LEFT_COLUMNS = (
+    "unit_code", "unit_name", "province_code", "province_name", "position_code", "position_name",
+    "priority", "quota", "surplus_after", "reason_code", "reason",
+    "shortage_in_scope", "nearest_shortage_unit", "nearest_shortage_unit_name", "nearest_shortage_km",
+    "km_to_reach", "units_in_reach", "shortage_left_in_reach", "taken_by", "taken_by_count",
+    "binding_limit", "not_movable_flag", "near_retirement",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    unfilled: pd.DataFrame       # UNFILLED_COLUMNS
+    surplus_left: pd.DataFrame   # SURPLUS_LEFT_COLUMNS
+
+
+# --------------------------------------------------------------------------- text helpers
+
+def fmt_km(x) -> np.ndarray:
+    """km with one decimal and the Vietnamese decimal comma."""
+    a = np.asarray(x, dtype=float)
+    if a.size == 0:
+        return np.array([], dtype=str)
+    return np.char.replace(np.char.mod("%.1f", np.nan_to_num(a)), ".", ",")
+
+
+def fmt_limit(km: float) -> str:
+    """A km limit as a planner writes it: 40, 42,5."""
+    return f"{float(km):g}".replace(".", ",")
+
+
+def _s(x) -> pd.Series:
+    return pd.Series(np.asarray(x, dtype=object)).astype(str)
+
+
+def _lower_first(names: pd.Series) -> pd.Series:
+    t = names.fillna("").astype(str)
+    return t.str[:1].str.lower() + t.str[1:]
+
+
+def _where_text(scenario, province_name: pd.Series) -> pd.Series:
+    if scenario.cross_province:
+        into = list(scenario.cross_province_into or ())
+        return pd.Series("trong " + _lower_first(province_name).to_numpy(), dtype=object) + (
+            " và các tỉnh được phép điều động liên tỉnh" if into else " và cả nước")
+    return pd.Series("trong " + _lower_first(province_name).to_numpy(), dtype=object)
+
+
+# --------------------------------------------------------------------------- the joins
+
+def _pairs_after(ds, elig, units_after: pd.DataFrame) -> pd.DataFrame:
+    """elig.pairs with departures, arrivals, shortage/surplus after and supply_after."""
+    key = ["unit_code", "position_code"]
+    ua = units_after[key + ["departures", "arrivals", "shortage_after", "surplus_after"]]
+    p = elig.pairs.merge(ua, on=key, how="left").fillna(
+        {"departures": 0, "arrivals": 0, "shortage_after": 0, "surplus_after": 0})
+    for c in ("departures", "arrivals", "shortage_after", "surplus_after"):
+        p[c] = p[c].astype("int64")
+    p["supply_after"] = (p["supply"] - p["departures"]).clip(lower=0)
+    units = ds.units.set_index("unit_code")
+    p["unit_name"] = p["unit_code"].map(units["name"])
+    p["province_name"] = p["province_code"].map(ds.provinces.set_index("province_code")["name"])
+    p["position_name"] = p["position_code"].map(ds.positions.set_index("position_code")["name"])
+    unit_dep = p.groupby("unit_code")["departures"].sum()
+    unit_arr = p.groupby("unit_code")["arrivals"].sum()
+    p["unit_departures"] = p["unit_code"].map(unit_dep).astype("int64")
+    p["unit_arrivals"] = p["unit_code"].map(unit_arr).astype("int64")
+    return p
+
+
+class _Codes:
+    """Units, positions and provinces as integer codes (joins on integers, not on text), and the
+    distance between units by those codes: the same figures as `distance_lookup` (road km where
+    the distances table has the pair — its first row for a pair, either direction — else
+    great-circle; 0 within a unit; rounded to the metre)."""
+
+    def __init__(self, ds):
+        self.units = pd.Index(ds.units["unit_code"])
+        self.pos = pd.Index(ds.positions["position_code"])
+        self.prov = pd.Index(ds.provinces["province_code"])
+        self.lat = ds.units["lat"].to_numpy(float)
+        self.lon = ds.units["lon"].to_numpy(float)
+        self.road = None
+        d = ds.distances
+        if d is not None and len(d):
+            f, t = self.u(d["from_unit"]), self.u(d["to_unit"])
+            n = len(self.units)
+            keys = np.ravel(np.column_stack([f * n + t, t * n + f]))
+            km = np.repeat(d["km"].to_numpy(float), 2)
+            first = ~pd.Series(keys).duplicated().to_numpy() & (np.repeat((f >= 0) & (t >= 0), 2))
+            order = np.argsort(keys[first], kind="stable")
+            self.road = (keys[first][order], km[first][order])
+
+    def u(self, s) -> np.ndarray:
+        return self.units.get_indexer(np.asarray(s, dtype=object))
+
+    def km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        km = haversine_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b])
+        if self.road is not None and len(a):
+            keys, vals = self.road
+            k = a.astype(np.int64) * len(self.units) + b
+            i = np.clip(np.searchsorted(keys, k), 0, len(keys) - 1)
+            hit = keys[i] == k
+            km = np.where(hit, vals[i], km)
+        return np.round(np.where(a == b, 0.0, km), 3)
+
+
+def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataFrame, *,
+                left_receives: bool) -> pd.DataFrame:
+    """Every (left row, right row) of the same position that the province rules allow.
+
+    ``left_receives``: the left rows are the receiving side (shortage); else they send.
+    Integer columns u, p, v (unit, position, province); the right side's columns get the
+    suffix ``_o`` (the other unit); ``km`` is added."""
+    def coded(df):
+        return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
+            u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
+            v=codes.prov.get_indexer(df["province_code"]))
+    group = ["p"] if scenario.cross_province else ["p", "v"]
+    L, R = coded(left), coded(right)
+    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    j = L.merge(R, on=group, how="inner")
+    if not scenario.cross_province:
+        j["v_o"] = j["v"]
+    into = cross_into(ds, scenario)
+    if into:
+        into_codes = codes.prov.get_indexer(sorted(into))
+        recv = j["v"] if left_receives else j["v_o"]
+        j = j.loc[(j["v"] == j["v_o"]) | recv.isin(into_codes)]
+    j = j.loc[j["u"] != j["u_o"]]
+    a, b = j["u"].to_numpy(), j["u_o"].to_numpy()
+    km = codes.km(b, a) if left_receives else codes.km(a, b)
+    return j.assign(km=km).reset_index(drop=True)
+
+
+def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
+    """Per left row (column ``row``): the nearest other unit and its km (ties: the smaller code)."""
+    if j.empty:
+        return pd.DataFrame(columns=["nearest", "nearest_km"], index=pd.Index([], name="row"))
+    s = j.sort_values(["row", "km", "u_o"], kind="stable").drop_duplicates("row")
+    return pd.DataFrame({"nearest": codes.units[s["u_o"].to_numpy()].to_numpy(),
+                         "nearest_km": s["km"].to_numpy()}, index=s["row"].to_numpy())
+
+
+def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, codes: _Codes, *, left_receives: bool) -> pd.DataFrame:
+    """Per left row: the units that took what lay within its reach (excluding itself)."""
+    m = pd.DataFrame({"f": codes.u(moves["from_unit"]), "t": codes.u(moves["to_unit"]),
+                      "p": codes.pos.get_indexer(moves["position_code"])})
+    m = m.rename(columns={"f": "u_o", "t": "taker"} if left_receives else {"t": "u_o", "f": "taker"})
+    t = j_reach[["row", "u", "u_o", "p"]].merge(m, on=["u_o", "p"])
+    t = t.loc[t["taker"] != t["u"]].drop_duplicates(["row", "taker"]).sort_values(["row", "taker"])
+    if t.empty:
+        return pd.DataFrame({"taken_by": pd.Series(dtype=object), "taken_by_count": pd.Series(dtype="int64")})
+    t["rank"] = t.groupby("row").cumcount()
+    count = t.groupby("row").size()
+    first = t.loc[t["rank"] < TAKEN_LIST_MAX]
+    wide = first.pivot(index="row", columns="rank", values="taker")      # ≤ TAKEN_LIST_MAX columns
+    names = pd.Series("", index=wide.index, dtype=object)
+    for k in wide.columns:                                                # joined column by column
+        col = wide[k].to_numpy()
+        has = ~np.isnan(col)
+        text = np.where(has, codes.units.to_numpy(object)[np.where(has, col, 0).astype(np.int64)], "")
+        sep = np.where(has & (k > 0), ";", "")
+        names = names + sep + text
+    return pd.DataFrame({"taken_by": names, "taken_by_count": count})
+
+
+# --------------------------------------------------------------------------- unfilled posts
+
+def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    max_km = float(scenario.max_km)
+    lim_dep = scenario.max_departures_per_unit
+    lim_arr = scenario.max_arrivals_per_unit
+    short = p.loc[p["shortage_after"] > 0].reset_index(drop=True)
+    short["row"] = np.arange(len(short))
+    src = p.loc[p["supply"] > 0, ["unit_code", "position_code", "province_code", "supply",
+                                  "supply_after", "unit_departures"]]
+    codes = _Codes(ds)
+    j = _scope_join(ds, scenario, codes, short[["row", "unit_code", "position_code", "province_code"]], src,
+                    left_receives=True)
+    n = len(short)
+    in_scope = np.bincount(j["row"], weights=j["supply_o"], minlength=n).astype(np.int64)
+    near = _nearest(j, codes).reindex(np.arange(n))
+    reach = j.loc[j["km"] <= max_km + 1e-9]
+    n_reach = np.bincount(reach["row"], minlength=n)
+    left_reach = np.bincount(reach["row"], weights=reach["supply_after_o"], minlength=n).astype(np.int64)
+    arr_binds = np.zeros(n, bool) if lim_arr is None else (short["unit_arrivals"].to_numpy() >= lim_arr)
+    if lim_dep is None:
+        dep_binds = np.zeros(n, bool)
+    else:
+        open_src = reach.loc[reach["supply_after_o"] > 0]
+        n_open = np.bincount(open_src["row"], minlength=n)
+        n_stuck = np.bincount(open_src.loc[open_src["unit_departures_o"] >= lim_dep, "row"], minlength=n)
+        dep_binds = (n_open > 0) & (n_stuck == n_open)
+    takers = _takers(reach, moves, codes, left_receives=True).reindex(np.arange(n))
+
+    code = np.select(
+        [in_scope == 0, n_reach == 0, arr_binds | dep_binds, left_reach == 0],
+        list(UNFILLED_CODES), default=NOT_OPTIMAL)
+    out = short.assign(
+        reason_code=code, surplus_in_scope=in_scope,
+        nearest_surplus_unit=near["nearest"].to_numpy(), nearest_surplus_km=near["nearest_km"].to_numpy(dtype=float),
+        units_in_reach=n_reach.astype(np.int64), surplus_left_in_reach=left_reach,
+        taken_by=takers["taken_by"].fillna("").to_numpy(),
+        taken_by_count=takers["taken_by_count"].fillna(0).astype(np.int64).to_numpy())
+    out["km_to_reach"] = np.where(code == "out_of_reach", np.ceil(out["nearest_surplus_km"].fillna(0) - 1e-9), np.nan)
+    out["binding_limit"] = np.where(arr_binds, f"max_arrivals_per_unit={lim_arr}",
+                                    np.where(dep_binds, f"max_departures_per_unit={lim_dep}", ""))
+    out.loc[out["reason_code"] != "unit_limit", "binding_limit"] = ""
+    units = ds.units.set_index("unit_code")["name"]
+    out["nearest_surplus_unit_name"] = out["nearest_surplus_unit"].map(units)
+    out["reason"] = _unfilled_sentences(scenario, out)
+    return out[list(UNFILLED_COLUMNS)]
+
+
+def _unfilled_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
+    if t.empty:
+        return np.array([], dtype=object)
+    pos = _s(t["position_name"])
+    n = _s(t["shortage_after"])
+    where = _where_text(scenario, t["province_name"])
+    km_lim = fmt_limit(scenario.max_km)
+    no_surplus = ("Không có công chức dôi dư có thể điều động ở vị trí " + pos + " " + where
+                  + ": chỉ tuyển dụng hoặc đào tạo lại mới lấp được " + n + " chỗ còn thiếu.")
+    near_name = _s(t["nearest_surplus_unit_name"].fillna(t["nearest_surplus_unit"]))
+    need = _s(t["km_to_reach"].fillna(0).astype(np.int64))
+    out_of_reach = ("Nơi dôi dư " + pos + " gần nhất là " + near_name + ", cách " + fmt_km(t["nearest_surplus_km"])
+                    + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên " + need
+                    + " km mới điều động được.")
+    limit = np.where(t["binding_limit"].str.startswith("max_arrivals"),
+                     "Đơn vị đã nhận đủ số người tối đa được đến một đơn vị (" + _s(t["binding_limit"].str.split("=").str[-1])
+                     + " người), nên " + n + " chỗ thiếu " + pos + " còn lại không nhận thêm được.",
+                     "Các đơn vị trong bán kính " + km_lim + " km còn dôi dư " + pos
+                     + " đều đã cho đi số người tối đa được rời một đơn vị (" + _s(t["binding_limit"].str.split("=").str[-1])
+                     + " người).")
+    taken = ("Toàn bộ công chức dôi dư " + pos + " có thể điều động trong bán kính " + km_lim + " km đã được điều động đến "
+             + _s(t["taken_by_count"]) + " đơn vị khác (" + _s(t["taken_by"].str.replace(";", ", "))
+             + np.where(t["taken_by_count"] > TAKEN_LIST_MAX, ", …", "")
+             + "), nơi cũng thiếu; không còn ai để điều động đến đây.")
+    other = pd.Series("Kế hoạch chưa được chứng minh tối ưu: còn người dôi dư trong tầm với mà chưa được điều động.",
+                      index=t.index)
+    code = t["reason_code"].to_numpy()
+    return np.select([code == "no_surplus_in_scope", code == "out_of_reach", code == "unit_limit", code == "taken"],
+                     [no_surplus, out_of_reach, limit, taken], default=other)
+
+
+# --------------------------------------------------------------------------- surplus that stays
+
+def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    max_km = float(scenario.max_km)
+    lim_dep = scenario.max_departures_per_unit
+    lim_arr = scenario.max_arrivals_per_unit
+    left = p.loc[p["supply_after"] > 0].reset_index(drop=True)
+    left["row"] = np.arange(len(left))
+    dst = p.loc[p["shortage"] > 0, ["unit_code", "position_code", "province_code", "shortage",
+                                     "shortage_after", "unit_arrivals"]]
+    codes = _Codes(ds)
+    j = _scope_join(ds, scenario, codes, left[["row", "unit_code", "position_code", "province_code"]], dst,
+                    left_receives=False)
+    n = len(left)
+    in_scope = np.bincount(j["row"], weights=j["shortage_o"], minlength=n).astype(np.int64)
+    near = _nearest(j, codes).reindex(np.arange(n))
+    reach = j.loc[j["km"] <= max_km + 1e-9]
+    n_reach = np.bincount(reach["row"], minlength=n)
+    left_reach = np.bincount(reach["row"], weights=reach["shortage_after_o"], minlength=n).astype(np.int64)
+    dep_binds = np.zeros(n, bool) if lim_dep is None else (left["unit_departures"].to_numpy() >= lim_dep)
+    if lim_arr is None:
+        arr_binds = np.zeros(n, bool)
+    else:
+        open_dst = reach.loc[reach["shortage_after_o"] > 0]
+        n_open = np.bincount(open_dst["row"], minlength=n)
+        n_stuck = np.bincount(open_dst.loc[open_dst["unit_arrivals_o"] >= lim_arr, "row"], minlength=n)
+        arr_binds = (n_open > 0) & (n_stuck == n_open)
+    takers = _takers(reach, moves, codes, left_receives=False).reindex(np.arange(n))
+    code = np.select([in_scope == 0, n_reach == 0, dep_binds | arr_binds, left_reach == 0],
+                     list(SURPLUS_CODES[:4]), default=NOT_OPTIMAL)
+    movable_rows = left.assign(
+        surplus_after=left["supply_after"], reason_code=code, shortage_in_scope=in_scope,
+        nearest_shortage_unit=near["nearest"].to_numpy(), nearest_shortage_km=near["nearest_km"].to_numpy(dtype=float),
+        units_in_reach=n_reach.astype(np.int64), shortage_left_in_reach=left_reach,
+        taken_by=takers["taken_by"].fillna("").to_numpy(),
+        taken_by_count=takers["taken_by_count"].fillna(0).astype(np.int64).to_numpy(),
+        binding_limit=np.where(dep_binds, f"max_departures_per_unit={lim_dep}",
+                               np.where(arr_binds, f"max_arrivals_per_unit={lim_arr}", "")))
+    movable_rows.loc[movable_rows["reason_code"] != "unit_limit", "binding_limit"] = ""
+    movable_rows["km_to_reach"] = np.where(code == "out_of_reach",
+                                           np.ceil(movable_rows["nearest_shortage_km"].fillna(0) - 1e-9), np.nan)
+
+    # surplus that stays because its staff may not move
+    stuck = p.loc[p["surplus_after"] > p["supply_after"]].reset_index(drop=True)
+    why = staff.loc[~staff["may_move"]].assign(
+        flag=lambda d: d["stay_reason"] == "movable=false", near=lambda d: d["stay_reason"] == "near_retirement")
+    counts = why.groupby(["unit_code", "position_code"])[["flag", "near"]].sum()
+    idx = pd.MultiIndex.from_frame(stuck[["unit_code", "position_code"]])
+    c = counts.reindex(idx).fillna(0).astype("int64")
+    fixed = stuck.assign(surplus_after=stuck["surplus_after"] - stuck["supply_after"], reason_code="not_movable",
+                         not_movable_flag=c["flag"].to_numpy(), near_retirement=c["near"].to_numpy())
+    out = pd.concat([movable_rows, fixed], ignore_index=True, sort=False)
+    for col in ("shortage_in_scope", "units_in_reach", "shortage_left_in_reach", "taken_by_count",
+                "not_movable_flag", "near_retirement"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["taken_by"] = out["taken_by"].fillna("")
+    out["binding_limit"] = out["binding_limit"].fillna("")
+    out["nearest_shortage_unit_name"] = out["nearest_shortage_unit"].map(ds.units.set_index("unit_code")["name"])
+    out = out.sort_values(["unit_code", "position_code", "reason_code"], kind="stable").reset_index(drop=True)
+    out["reason"] = _surplus_sentences(scenario, out)
+    return out[list(SURPLUS_LEFT_COLUMNS)]
+
+
+def _surplus_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
+    if t.empty:
+        return np.array([], dtype=object)
+    pos = _s(t["position_name"])
+    n = _s(t["surplus_after"])
+    where = _where_text(scenario, t["province_name"])
+    km_lim = fmt_limit(scenario.max_km)
+    none = ("Không nơi nào " + where + " thiếu " + pos + ": " + n
+            + " người dôi dư chỉ giảm được bằng nghỉ hưu, tinh giản hoặc đào tạo sang vị trí khác.")
+    near_name = _s(t["nearest_shortage_unit_name"].fillna(t["nearest_shortage_unit"]))
+    far = ("Nơi thiếu " + pos + " gần nhất là " + near_name + ", cách " + fmt_km(t["nearest_shortage_km"])
+           + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên "
+           + _s(t["km_to_reach"].fillna(0).astype(np.int64)) + " km mới điều động được.")
+    limit = np.where(t["binding_limit"].str.startswith("max_departures"),
+                     "Đơn vị đã cho đi số người tối đa được rời một đơn vị ("
+                     + _s(t["binding_limit"].str.split("=").str[-1]) + " người).",
+                     "Các nơi còn thiếu " + pos + " trong bán kính " + km_lim
+                     + " km đều đã nhận số người tối đa được đến một đơn vị ("
+                     + _s(t["binding_limit"].str.split("=").str[-1]) + " người).")
+    taken = ("Mọi nơi thiếu " + pos + " trong bán kính " + km_lim + " km đã được lấp đủ (bởi "
+             + _s(t["taken_by_count"]) + " đơn vị: " + _s(t["taken_by"].str.replace(";", ", "))
+             + np.where(t["taken_by_count"] > TAKEN_LIST_MAX, ", …", "") + ").")
+    fixed = (n + " người dôi dư " + pos + " ở lại vì không được điều động (tại đơn vị, vị trí này có "
+             + _s(t["not_movable_flag"]) + " người được đánh dấu không điều động và " + _s(t["near_retirement"])
+             + " người sắp đến tuổi nghỉ hưu trong thời gian bảo vệ).")
+    other = pd.Series("Kế hoạch chưa được chứng minh tối ưu: còn nơi thiếu trong tầm với mà chưa nhận người.",
+                      index=t.index)
+    code = t["reason_code"].to_numpy()
+    return np.select([code == "no_shortage_in_scope", code == "out_of_reach", code == "unit_limit",
+                      code == "taken", code == "not_movable"], [none, far, limit, taken, fixed], default=other)
+
+
+# --------------------------------------------------------------------------- public
+
+def explain_plan(ds, scenario, elig, transfers: pd.DataFrame, units_after: pd.DataFrame) -> Explanation:
+    """The reasons for every post still unfilled and every surplus still left."""
+    p = _pairs_after(ds, elig, units_after)
+    moves = transfers[["from_unit", "to_unit", "position_code"]].drop_duplicates()
+    return Explanation(unfilled=explain_unfilled(ds, scenario, p, moves),
+                       surplus_left=explain_surplus(ds, scenario, p, moves, elig.staff))
