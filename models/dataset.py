@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 TABLE_NAMES = ("provinces", "units", "positions", "staff", "quotas",
-               "officers", "province_needs", "distances")
+               "officers", "province_needs", "distances", "conversions")
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,6 +26,7 @@ class Dataset:
     officers: pd.DataFrame | None = None
     province_needs: pd.DataFrame | None = None
     distances: pd.DataFrame | None = None
+    conversions: pd.DataFrame | None = None     # retraining paths (CONTRACT.md §6)
     source: Path | None = None
     note: str = ""
     meta: dict = field(default_factory=dict)

@@ -42,7 +42,9 @@ def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
     p = elig.pairs
     key = ["unit_code", "position_code"]
     dep = transfers.groupby(["from_unit", "position_code"]).size().rename("departures")
-    arr = transfers.groupby(["to_unit", "position_code"]).size().rename("arrivals")
+    # a retrained person (CONTRACT.md §6) leaves position p and arrives in position q
+    arrive_as = "to_position_code" if "to_position_code" in transfers.columns else "position_code"
+    arr = transfers.groupby(["to_unit", arrive_as]).size().rename("arrivals")
     dep.index.names = key
     arr.index.names = key
     out = p.set_index(key).join(dep).join(arr).fillna({"departures": 0, "arrivals": 0}).reset_index()
@@ -79,7 +81,9 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
     from models.scenario import apply_quota_adjustment, restrict_to_provinces
     from optimizer.reassign.audit import check_plan
+    from optimizer.reassign.conversions import build_conversion_eligibility
     from optimizer.reassign.eligibility import build_eligibility
+    from optimizer.reassign.lexflow import solve_conversion_flows
     from optimizer.reassign.network import solve_flows
     from optimizer.reassign.selection import choose_persons
 
@@ -89,12 +93,13 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
     t = time.perf_counter()
     say("eligibility")
-    elig = build_eligibility(ds, scenario)
+    retraining = bool(getattr(scenario, "conversions", False))   # CONTRACT.md §6
+    elig = (build_conversion_eligibility if retraining else build_eligibility)(ds, scenario)
     timings["eligibility"] = time.perf_counter() - t
 
     t = time.perf_counter()
     say("model")
-    res = solve_flows(elig, time_limit=float(scenario.time_limit), method=getattr(scenario, "solver", "auto"),
+    res = (solve_conversion_flows if retraining else solve_flows)(elig, time_limit=float(scenario.time_limit), method=getattr(scenario, "solver", "auto"),
                       max_departures_per_unit=getattr(scenario, "max_departures_per_unit", None),
                       max_arrivals_per_unit=getattr(scenario, "max_arrivals_per_unit", None))
     timings["model"] = time.perf_counter() - t
@@ -135,6 +140,9 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
         timings["officers"] = time.perf_counter() - t
 
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
+    if retraining:
+        from optimizer.reassign.retraining import retraining_summary
+        summary = retraining_summary(summary, transfers)
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
                 postings=postings, explanations=explanations, note=ds.note)
 

@@ -1,4 +1,4 @@
-"""An independent audit of a finished plan against every rule of CONTRACT.md §2.
+"""An independent audit of a finished plan against every rule of CONTRACT.md §2 (and §6).
 
 It re-derives everything from the raw tables of the dataset and the plan's own files
 (``transfers`` and, when given, ``units_after``); it never reads the model's variables,
@@ -66,7 +66,9 @@ def _departures(c: _Ctx) -> pd.Series:
 
 
 def _arrivals(c: _Ctx) -> pd.Series:
-    inn = c.transfers.groupby(["to_unit", "position_code"]).size()
+    """People arriving in each (unit, position): in the position they are retrained into, if any."""
+    arrive_as = "to_position_code" if "to_position_code" in c.transfers.columns else "position_code"
+    inn = c.transfers.groupby(["to_unit", arrive_as]).size()
     inn.index.names = ["unit_code", "position_code"]
     return inn
 
@@ -93,7 +95,8 @@ def rule_from_current_unit(c: _Ctx):
 
 
 def rule_same_position(c: _Ctx):
-    """A move keeps the job position."""
+    """A move keeps the job position: the transfer's position_code is the one the person holds
+    (it changes only by a listed retraining path: rule listed_conversion)."""
     bad = c.moved.loc[c.moved["position_code_x"] != c.moved["position_code_y"]]
     for r in bad.itertuples():
         yield Violation("same_position", f"staff {r.staff_id}",
@@ -101,8 +104,11 @@ def rule_same_position(c: _Ctx):
 
 
 def rule_different_unit(c: _Ctx):
-    """A move goes to another unit."""
-    for r in c.transfers.loc[c.transfers["from_unit"] == c.transfers["to_unit"]].itertuples():
+    """A move goes to another unit, unless it retrains the person in place (another position)."""
+    same = c.transfers["from_unit"] == c.transfers["to_unit"]
+    if "to_position_code" in c.transfers.columns:
+        same &= c.transfers["to_position_code"] == c.transfers["position_code"]
+    for r in c.transfers.loc[same].itertuples():
         yield Violation("different_unit", f"staff {r.staff_id}", f"from and to are both {r.to_unit}")
 
 
@@ -248,6 +254,68 @@ def rule_everyone_accounted(c: _Ctx):
                         f"units_after quota {int(r['quota_got'])} differs from the quota table {int(0 if pd.isna(r['quota']) else r['quota'])}")
 
 
+def _paths(ds: Dataset) -> pd.DataFrame:
+    """The dataset's own conversions table, indexed by (from_position, to_position)."""
+    conv = ds.conversions
+    if conv is None or conv.empty:
+        return pd.DataFrame({"training_months": pd.Series(dtype="int64"),
+                             "training_cost_vnd": pd.Series(dtype="float64")},
+                            index=pd.MultiIndex.from_arrays([[], []], names=["from_position", "to_position"]))
+    return conv.drop_duplicates(["from_position", "to_position"]).set_index(
+        ["from_position", "to_position"])[["training_months", "training_cost_vnd"]]
+
+
+def _changes(c: _Ctx) -> pd.DataFrame:
+    t = c.transfers
+    if "to_position_code" not in t.columns:
+        return t.iloc[0:0]
+    return t.loc[t["to_position_code"].astype(str) != t["position_code"].astype(str)]
+
+
+def rule_listed_conversion(c: _Ctx):
+    """A move that changes position follows a path listed in the conversions table, and only
+    when the scenario allows retraining (conversions = true)."""
+    allowed = bool(getattr(c.scenario, "conversions", False))
+    paths = _paths(c.ds)
+    for r in _changes(c).itertuples():
+        if not allowed:
+            yield Violation("listed_conversion", f"staff {r.staff_id}",
+                            f"changes position {r.position_code} → {r.to_position_code} but retraining is off")
+        elif (r.position_code, r.to_position_code) not in paths.index:
+            yield Violation("listed_conversion", f"staff {r.staff_id}",
+                            f"{r.position_code} → {r.to_position_code} is not in the conversions table")
+
+
+def rule_training_reported(c: _Ctx):
+    """A transfer reports the training of its path: the conversions table's months and cost,
+    and 0 months, 0 VND when the position does not change."""
+    t = c.transfers
+    if "to_position_code" not in t.columns:
+        return
+    paths = _paths(c.ds)
+    for r in t.itertuples():
+        months = getattr(r, "training_months", None)
+        cost = getattr(r, "training_cost_vnd", 0.0)
+        if r.to_position_code == r.position_code:
+            want = (0, 0.0)
+        elif (r.position_code, r.to_position_code) in paths.index:
+            row = paths.loc[(r.position_code, r.to_position_code)]
+            want = (int(row["training_months"]), float(row["training_cost_vnd"]))
+        else:
+            continue   # rule listed_conversion reports it
+        if months is None or pd.isna(months) or int(months) != want[0]:
+            yield Violation("training_reported", f"staff {r.staff_id}",
+                            f"reports {months} training months, the path {r.position_code} → "
+                            f"{r.to_position_code} takes {want[0]}")
+        if cost is None or pd.isna(cost) or abs(float(cost) - want[1]) > 0.5:
+            yield Violation("training_reported", f"staff {r.staff_id}",
+                            f"reports a training cost of {cost} VND, the path takes {want[1]:.0f}")
+
+
+#: the retraining rules (CONTRACT.md §6): checked when the plan or the scenario has retraining
+RETRAINING_RULES = [rule_listed_conversion, rule_training_reported]
+RETRAINING_RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RETRAINING_RULES]
+
 RULES = [
     rule_known_staff, rule_one_move_per_person, rule_from_current_unit, rule_same_position,
     rule_different_unit, rule_known_destination, rule_movable, rule_protect_years, rule_same_province,
@@ -266,6 +334,7 @@ def check_plan(ds: Dataset, scenario, transfers: pd.DataFrame,
         moved["position_code_y"] = moved["position_code_x"]
     ctx = _Ctx(ds, scenario, transfers, units_after, staff, moved)
     out: list[Violation] = []
-    for rule in RULES:
+    retraining = "to_position_code" in transfers.columns or bool(getattr(scenario, "conversions", False))
+    for rule in RULES + (RETRAINING_RULES if retraining else []):
         out.extend(rule(ctx))
     return out

@@ -1,0 +1,362 @@
+"""The reassignment with retraining (CONTRACT.md §6), solved exactly.
+
+Variables are flows ``x[a]`` on the arcs a = ((u, p) → (v, q)) of
+`optimizer.reassign.conversions`. The objective, lexicographic:
+
+  1. maximise F1 = Σ_a priority(q) · x[a]      (= least Σ priority · unfilled shortage);
+  2. minimise F2 = Σ_a [q ≠ p] · x[a]          (fewest moves that change position);
+  3. minimise F3 = Σ_a metres(a) · x[a]        (least kilometres, to the metre).
+
+Why the same-position argument no longer holds. Without conversions, positions share no node,
+so a maximum flow is a maximum flow of every position and so maximises F1 (network.py). With
+conversions a surplus pair feeds several positions of different priority: a maximum flow may fill
+a priority-1 post with the person a priority-3 post needed. The priorities must enter the costs.
+
+Method 1, ``min_cost_flow`` (one network, integer weights proven safe). The network is
+S → (u, p) [capacity supply] → (v, q) [capacity shortage] → T, plus S → T for whoever stays (and
+the unit nodes of per-unit limits, as in network.py). Costs: −priority(q) · W1 on (v, q) → T,
+W2 · [q ≠ p] + metres on a move. A min-cost flow minimises C = −W1·F1 + W2·F2 + F3 over all
+integer flows (the constraint matrix is a network matrix, so an optimal vertex is integral). With
+
+    M3 ≥ F3 of any feasible plan   (Σ over shortage pairs of shortage × the longest arc into it,
+                                    and the same over surplus pairs; the smaller),
+    M2 ≥ F2 of any feasible plan   (the smaller of Σ shortage into pairs some retraining arc reaches
+                                    and Σ supply of pairs some retraining arc leaves),
+    W2 = M3 + 1,   W1 = W2 · M2 + M3 + 1,
+
+a plan x lexicographically better than y has C(x) < C(y): if F1(x) > F1(y) (integers, so by at
+least 1) then C(x) − C(y) ≤ −W1 + W2·M2 + M3 < 0; if F1 ties and F2(x) < F2(y) then
+C(x) − C(y) ≤ −W2 + M3 < 0; if both tie, C(x) − C(y) = F3(x) − F3(y). So the least C is the
+lexicographic optimum, exactly. The weights are Python integers; they are used only when every
+cost fits OR-Tools' cost-scaling push-relabel, which multiplies costs by about twice the number of
+nodes (`MAX_COST_TIMES_NODES`; measured: it refuses max |cost| · (2n + 4) ≥ 2^63 with
+BAD_COST_RANGE), and when the optimal cost itself fits in int64. The solver's status is checked as
+well; on BAD_COST_RANGE, or when the weights do not fit, method 2 is used and the reason recorded.
+
+Method 2, ``mip`` (stage by stage, HiGHS through OR-Tools' model builder). Three integer programs
+over the same arcs: stage 1 maximises F1; stage 2 fixes F1 ≥ F1* and minimises F2; stage 3 also
+fixes F2 ≤ F2* and minimises F3. Each objective has integer coefficients and is solved to an
+absolute gap below 1 (so to optimality); no weights at all. Stage 1 is a network LP (integral);
+stages 2 and 3 add one or two side rows, so integrality is the solver's to ensure (branch and
+bound). When a stage's time runs out, the best plan found so far is kept as ``feasible`` with the
+bound and gap of that stage.
+
+Both methods are tested to give the same (F1, F2, F3) (tests/test_conversions_flow.py), and the
+network against person-level MILPs solved with scipy.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from optimizer.reassign.eligibility import Eligibility
+from optimizer.reassign.network import FlowResult
+
+METHODS = ("auto", "min_cost_flow", "mip")
+INT64_MAX = 2**63 - 1
+#: OR-Tools' cost scaling multiplies every cost by about 2 · (number of nodes) + 4 (measured on
+#: ortools 9.15: a cost c with c · (2n + 4) ≥ 2^63 ends in BAD_COST_RANGE)
+MAX_COST_TIMES_NODES = INT64_MAX
+
+FLOW_COLUMNS = ["from_unit", "to_unit", "position_code", "to_position_code", "conversion", "km",
+                "distance_source", "training_months", "training_cost_vnd"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Weights:
+    """The integer weights of method 1 and the bounds they rest on (Python ints, never floats)."""
+
+    m2: int   # most position changes any plan can have
+    m3: int   # most metres any plan can travel
+    w2: int
+    w1: int
+
+    @classmethod
+    def for_arcs(cls, arcs: pd.DataFrame) -> "Weights":
+        metres = _metres(arcs)
+        src = _keys(arcs, "from_unit", "position_code")
+        dst = _keys(arcs, "to_unit", "to_position_code")
+        supply = arcs.groupby(src)["supply"].first()
+        shortage = arcs.groupby(dst)["shortage"].first()
+        m = pd.Series(metres, index=arcs.index)
+        m3_in = sum(int(a) * int(b) for a, b in zip(shortage, m.groupby(dst).max().reindex(shortage.index)))
+        m3_out = sum(int(a) * int(b) for a, b in zip(supply, m.groupby(src).max().reindex(supply.index)))
+        conv = arcs["conversion"].to_numpy(dtype=bool)
+        m2_in = sum(int(x) for x in shortage.reindex(pd.unique(dst[conv]))) if conv.any() else 0
+        m2_out = sum(int(x) for x in supply.reindex(pd.unique(src[conv]))) if conv.any() else 0
+        m3, m2 = min(m3_in, m3_out), min(m2_in, m2_out)
+        w2 = m3 + 1
+        return cls(m2=m2, m3=m3, w2=w2, w1=w2 * m2 + m3 + 1)
+
+
+def _metres(arcs: pd.DataFrame) -> np.ndarray:
+    return np.rint(arcs["km"].to_numpy(dtype=float) * 1000.0).astype(np.int64)
+
+
+def _keys(arcs: pd.DataFrame, unit: str, position: str) -> np.ndarray:
+    return (arcs[unit] + "\x1f" + arcs[position]).to_numpy()
+
+
+def _priorities(elig: Eligibility) -> pd.Series:
+    return elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"]
+
+
+def _empty(arcs: pd.DataFrame, method: str, t0: float) -> FlowResult:
+    flows = pd.DataFrame({c: pd.Series(dtype=arcs[c].dtype if c in arcs else object) for c in FLOW_COLUMNS})
+    return FlowResult(flows.assign(flow=pd.Series(dtype="int64")), "optimal", method, 0, 0.0, 0.0, 0.0,
+                      0.0, 0.0, time.perf_counter() - t0, [{"stage": "none", "position_changes": 0}])
+
+
+def _flows(arcs: pd.DataFrame, x: np.ndarray) -> pd.DataFrame:
+    out = arcs[FLOW_COLUMNS].assign(flow=np.asarray(x, dtype=np.int64))
+    return out.loc[out["flow"] > 0].reset_index(drop=True)
+
+
+def objectives(arcs: pd.DataFrame, x: np.ndarray, priority: pd.Series) -> tuple[int, int, int]:
+    """(F1, F2, F3) of arc flows x: weighted fill, position changes, metres (integers)."""
+    x = np.asarray(x, dtype=np.int64)
+    prio = arcs["to_position_code"].map(priority).to_numpy(dtype=np.int64)
+    return (int((prio * x).sum()), int((arcs["conversion"].to_numpy(dtype=np.int64) * x).sum()),
+            int((_metres(arcs) * x).sum()))
+
+
+class CostRangeError(RuntimeError):
+    """The weights of method 1 do not fit OR-Tools' integer costs."""
+
+
+def solve_network(elig: Eligibility, *, max_departures_per_unit: int | None = None,
+                  max_arrivals_per_unit: int | None = None,
+                  cost_limit: int = MAX_COST_TIMES_NODES) -> FlowResult:
+    """Method 1: one min-cost flow with the weights of `Weights` (see the module docstring).
+
+    Raises CostRangeError when the weights would not fit (``cost_limit`` bounds
+    max |cost| · (2 · nodes + 4) and the optimal cost's magnitude), or when OR-Tools says so.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    t0 = time.perf_counter()
+    arcs = elig.arcs
+    if arcs.empty:
+        return _empty(arcs, "min_cost_flow", t0)
+    w = Weights.for_arcs(arcs)
+    src_codes, src_nodes = pd.factorize(_keys(arcs, "from_unit", "position_code"), sort=True)
+    dst_codes, dst_nodes = pd.factorize(_keys(arcs, "to_unit", "to_position_code"), sort=True)
+    n_src, n_dst = len(src_nodes), len(dst_nodes)
+    supply = arcs.groupby(src_codes)["supply"].first().to_numpy(dtype=np.int64)
+    demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
+    dst_prio = pd.Series(dst_nodes).str.split("\x1f").str[1].map(_priorities(elig)).to_numpy(dtype=np.int64)
+    dep_units = (pd.factorize(pd.Series(src_nodes).str.split("\x1f").str[0], sort=True)
+                 if max_departures_per_unit is not None else None)
+    arr_units = (pd.factorize(pd.Series(dst_nodes).str.split("\x1f").str[0], sort=True)
+                 if max_arrivals_per_unit is not None else None)
+    n_nodes = n_src + n_dst + 2 + (len(dep_units[1]) if dep_units else 0) + (len(arr_units[1]) if arr_units else 0)
+
+    metres = _metres(arcs)
+    move_cost = [w.w2 * int(c) + int(m) for c, m in zip(arcs["conversion"], metres)]
+    max_cost = max(max(move_cost), int(dst_prio.max()) * w.w1)
+    total = int(supply.sum())
+    worst_total = int(dst_prio.max()) * w.w1 * min(total, int(demand.sum())) + max(move_cost) * total
+    report = {"stage": "weighted network", "w1": w.w1, "w2": w.w2, "m2": w.m2, "m3": w.m3,
+              "nodes": n_nodes, "max_cost": max_cost}
+    if max_cost * (2 * n_nodes + 4) > cost_limit or worst_total > INT64_MAX:
+        raise CostRangeError(f"weights do not fit: max |cost| {max_cost} × (2·{n_nodes} + 4) nodes")
+
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        src_codes.astype(np.int32), (n_src + dst_codes).astype(np.int32),
+        np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64),
+        np.array(move_cost, dtype=np.int64))
+    S, T = n_src + n_dst, n_src + n_dst + 1
+    nxt = T + 1
+    src_ids = np.arange(n_src, dtype=np.int32)
+    if dep_units is None:
+        smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), src_ids, supply,
+                                                  np.zeros(n_src, np.int64))
+    else:
+        un = nxt + np.arange(len(dep_units[1]), dtype=np.int32)
+        nxt += len(un)
+        smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
+                                                  np.full(len(un), int(max_departures_per_unit), np.int64),
+                                                  np.zeros(len(un), np.int64))
+        smcf.add_arcs_with_capacity_and_unit_cost(un[dep_units[0]], src_ids, supply, np.zeros(n_src, np.int64))
+    dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
+    reward = np.array([-int(p) * w.w1 for p in dst_prio], dtype=np.int64)
+    if arr_units is None:
+        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
+    else:
+        vn = nxt + np.arange(len(arr_units[1]), dtype=np.int32)
+        nxt += len(vn)
+        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[arr_units[0]], demand, reward)
+        smcf.add_arcs_with_capacity_and_unit_cost(vn, np.full(len(vn), T, np.int32),
+                                                  np.full(len(vn), int(max_arrivals_per_unit), np.int64),
+                                                  np.zeros(len(vn), np.int64))
+    smcf.add_arc_with_capacity_and_unit_cost(S, T, total, 0)
+    smcf.set_node_supply(S, total)
+    smcf.set_node_supply(T, -total)
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    status = smcf.solve()
+    solve = time.perf_counter() - t1
+    if status == smcf.BAD_COST_RANGE:
+        raise CostRangeError("OR-Tools refused the weights (BAD_COST_RANGE)")
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    x = smcf.flows(np.arange(len(arcs), dtype=np.int32))
+    f1, f2, f3 = objectives(arcs, x, _priorities(elig))
+    if -w.w1 * f1 + w.w2 * f2 + f3 != smcf.optimal_cost():
+        raise RuntimeError("min-cost flow: the optimal cost does not match its flows")
+    report.update(status="OPTIMAL", seconds=solve, weighted_fill=f1, position_changes=f2, metres=f3)
+    return _result(arcs, x, "optimal", "min_cost_flow", f1, float(f1), f3, f3, 0.0, solve, build, [report])
+
+
+def _result(arcs, x, status, method, f1, f1_bound, f3, f3_bound, gap, solve, build, stages) -> FlowResult:
+    flows = _flows(arcs, x)
+    total_km = float((flows["flow"] * flows["km"]).sum())
+    km_bound = total_km if status == "optimal" else (f3_bound / 1000.0 if f3_bound == f3_bound else float("nan"))
+    return FlowResult(flows, status, method, int(f1), float(f1_bound), total_km, km_bound, gap, solve, build,
+                      stages)
+
+
+def _constraints(arcs: pd.DataFrame, max_departures_per_unit, max_arrivals_per_unit):
+    """Rows A x ≤ upper of the flow model (supply, shortage, per-unit limits)."""
+    n = len(arcs)
+
+    def incidence(keys):
+        codes, uniques = pd.factorize(keys, sort=True)
+        return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(len(uniques), n)), codes
+
+    blocks, hi = [], []
+    m, codes = incidence(_keys(arcs, "from_unit", "position_code"))
+    blocks.append(m)
+    hi.append(arcs.groupby(codes)["supply"].first().to_numpy(dtype=float))
+    m, codes = incidence(_keys(arcs, "to_unit", "to_position_code"))
+    blocks.append(m)
+    hi.append(arcs.groupby(codes)["shortage"].first().to_numpy(dtype=float))
+    if max_departures_per_unit is not None:
+        m, _ = incidence(arcs["from_unit"].to_numpy())
+        blocks.append(m)
+        hi.append(np.full(m.shape[0], float(max_departures_per_unit)))
+    if max_arrivals_per_unit is not None:
+        m, _ = incidence(arcs["to_unit"].to_numpy())
+        blocks.append(m)
+        hi.append(np.full(m.shape[0], float(max_arrivals_per_unit)))
+    return sp.vstack(blocks, format="csr"), np.concatenate(hi)
+
+
+def _mip_stage(A, lower, upper, objective, cap, maximize, time_limit, solver="highs"):
+    """One integer program: optimise objective · x s.t. lower ≤ A x ≤ upper, 0 ≤ x ≤ cap, integer.
+    Returns (status name, x or None, objective value, bound, seconds)."""
+    from ortools.linear_solver.python import model_builder as mb
+
+    n = len(objective)
+    model = mb.Model()
+    h = model.helper
+    h.fill_model_from_sparse_data(np.zeros(n), cap, objective.astype(float), lower, upper, A)
+    for i in range(n):
+        h.set_var_integrality(i, True)
+    h.set_maximize(maximize)
+    s = mb.Solver(solver)
+    if not s.solver_is_supported():
+        s = mb.Solver("scip")
+        solver = "scip"
+    s.enable_output(False)
+    if solver == "highs":
+        s.set_solver_specific_parameters("mip_rel_gap=0\nmip_abs_gap=0.5\noutput_flag=false")
+    s.set_time_limit_in_seconds(max(float(time_limit), 0.01))
+    t = time.perf_counter()
+    st = s.solve(model)
+    seconds = time.perf_counter() - t
+    if st in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
+        x = np.rint(s.values(model.get_variables()).to_numpy()).astype(np.int64)
+        return st.name, x, float(s.objective_value), float(s.best_objective_bound), seconds
+    if st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
+        return st.name, None, float("nan"), float("nan"), seconds
+    raise RuntimeError(f"the MIP solver ended with status {st.name}")
+
+
+def solve_staged_mip(elig: Eligibility, time_limit: float = 60.0, *,
+                     max_departures_per_unit: int | None = None,
+                     max_arrivals_per_unit: int | None = None) -> FlowResult:
+    """Method 2: three integer programs, one objective each (see the module docstring)."""
+    t0 = time.perf_counter()
+    arcs = elig.arcs
+    n = len(arcs)
+    if n == 0:
+        return _empty(arcs, "mip", t0)
+    prio = arcs["to_position_code"].map(_priorities(elig)).to_numpy(dtype=np.int64)
+    conv = arcs["conversion"].to_numpy(dtype=np.int64)
+    metres = _metres(arcs)
+    cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
+    A, upper = _constraints(arcs, max_departures_per_unit, max_arrivals_per_unit)
+    lower = np.full(A.shape[0], -np.inf)
+    build = time.perf_counter() - t0
+    deadline = time.perf_counter() + float(time_limit)
+    stages, x_best, solve = [], np.zeros(n, dtype=np.int64), 0.0
+    plan = [("weighted fill", prio, True), ("position changes", conv, False), ("metres", metres, False)]
+    fixed = []   # (row, lower, upper) of the objectives already optimised
+    bounds = [float("nan")] * 3
+    for k, (name, obj, maximize) in enumerate(plan):
+        rows = sp.vstack([A] + [sp.csr_matrix(r.astype(float)[None, :]) for r, _, _ in fixed], format="csr")
+        lo = np.concatenate([lower, [f[1] for f in fixed]])
+        hi = np.concatenate([upper, [f[2] for f in fixed]])
+        status, x, value, bound, seconds = _mip_stage(rows, lo, hi, obj, cap, maximize,
+                                                      deadline - time.perf_counter())
+        solve += seconds
+        stages.append({"stage": name, "status": status, "seconds": seconds,
+                       "objective": value, "bound": bound})
+        if x is not None:
+            x_best = x
+        if status != "OPTIMAL":
+            bounds[k] = bound
+            f1, f2, f3 = objectives(arcs, x_best, _priorities(elig))
+            if k == 0:
+                fill_bound = min(float(np.floor(bound + 1e-6)) if bound == bound else float(elig.ceiling_weighted),
+                                 float(elig.ceiling_weighted))
+                gap = (fill_bound - f1) / max(1.0, fill_bound)
+            else:
+                fill_bound = float(f1)
+                gap = 0.0 if bound != bound else abs(value - bound) / max(1.0, abs(value))
+            return _result(arcs, x_best, "feasible", "mip", f1, fill_bound, f3, bounds[2], gap, solve, build,
+                           stages)
+        achieved = int(round(value))
+        # fix the optimum of this stage for the next (integer objective: exact)
+        fixed.append((obj, achieved if maximize else -np.inf, np.inf if maximize else achieved))
+    f1, f2, f3 = objectives(arcs, x_best, _priorities(elig))
+    stages[-1].update(weighted_fill=f1, position_changes=f2, metres=f3)
+    return _result(arcs, x_best, "optimal", "mip", f1, float(f1), f3, f3, 0.0, solve, build, stages)
+
+
+def solve_conversion_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "auto",
+                           max_departures_per_unit: int | None = None,
+                           max_arrivals_per_unit: int | None = None,
+                           cost_limit: int = MAX_COST_TIMES_NODES) -> FlowResult:
+    """Solve the reassignment with retraining exactly.
+
+    ``auto``/``min_cost_flow``: the weighted network; if its weights do not fit, the staged MIP
+    (recorded in ``stages``). ``mip``: the staged MIP; if it does not finish, the network's
+    optimum when the weights fit (recorded), else the MIP's best plan as ``feasible``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    limits = {"max_departures_per_unit": max_departures_per_unit, "max_arrivals_per_unit": max_arrivals_per_unit}
+    if method == "mip":
+        res = solve_staged_mip(elig, time_limit, **limits)
+        if res.status == "optimal":
+            return res
+        try:
+            net = solve_network(elig, cost_limit=cost_limit, **limits)
+        except CostRangeError:
+            return res
+        note = {"fallback": f"the staged MIP ended {res.status} within {time_limit:g} s; "
+                            "the weighted network solved the same constraints exactly"}
+        return dataclasses.replace(net, stages=[*res.stages, *net.stages, note])
+    try:
+        return solve_network(elig, cost_limit=cost_limit, **limits)
+    except CostRangeError as e:
+        res = solve_staged_mip(elig, time_limit, **limits)
+        note = {"fallback": f"{e}; solved stage by stage with the MIP instead"}
+        return dataclasses.replace(res, stages=[note, *res.stages])
