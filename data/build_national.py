@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import conversions_national   # data/conversions_national.py: the retraining paths
+
 PACKAGE = "vietnamadminunits"
 PACKAGE_VERSION = "1.0.4"
 PLAN_DATE = np.datetime64("2026-01-01")
@@ -1432,6 +1434,8 @@ Ceiling by position (largest shortages):
 |---|---:|---:|---:|
 {ceil_rows}
 
+{conversions_national.readme_section().strip()}
+
 ## Sources (see /work/shared/DOMAIN.md)
 * Official Letter 09/CV-BCĐ (30 May 2025) — staffing norm of a commune government.
 * Document 10989/BNV (Nov 2025) — 2026–2030 quota cut by merger status.
@@ -1594,6 +1598,7 @@ def main(argv=None) -> int:
     b.build_needs()
     b.build_officers()
     b.write(a.out)
+    conversions_national.write(a.out)   # retraining paths (SYNTHETIC; CONTRACT.md §6)
     cal = b.calibration()
     (a.out / "README.md").write_bytes(render_readme(b, cal, a.seed).encode("utf-8"))
     pv = cal["by_province"]

@@ -188,6 +188,9 @@ def solve(
     allow_home_province: Annotated[Optional[bool], typer.Option(
         "--allow-home-province", help="Officers may be posted to their home province.")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    conversions: Annotated[Optional[bool], typer.Option(
+        "--conversions", help="Moves may also retrain a person into another position listed in the "
+                              "dataset's conversions table (CONTRACT.md §6).")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
     import time
@@ -198,7 +201,7 @@ def solve(
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
                              protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
                              solver=solver, allow_home_province=allow_home_province,
-                             provinces=province or None)
+                             provinces=province or None, conversions=conversions)
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
     console = _console()
@@ -208,6 +211,9 @@ def solve(
     with console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
+        if scen.conversions and (ds.conversions is None or ds.conversions.empty):
+            console.print("[yellow]![/] --conversions: the dataset has no conversions table, so no one "
+                          "can be retrained; only same-position moves are made")
 
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
@@ -231,6 +237,10 @@ def solve(
     typer.echo(f"Surplus {s['surplus_before']:,} → {s['surplus_after']:,}; {s['moves']:,} transfers, "
                f"{s['total_km']:,.1f} km in all, {s['mean_km']:.1f} km on average; "
                f"{s['units_short_after']:,} units still short")
+    rt = s.get("retraining")
+    if rt:
+        typer.echo(f"Retraining: {rt['retrained']:,} of the moves change position "
+                   f"({rt['retrained_in_place']:,} in place), training cost {rt['training_cost_vnd']:,.0f} VND")
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":

@@ -292,24 +292,28 @@ def rule_training_reported(c: _Ctx):
     t = c.transfers
     if "to_position_code" not in t.columns:
         return
-    paths = _paths(c.ds)
-    for r in t.itertuples():
-        months = getattr(r, "training_months", None)
-        cost = getattr(r, "training_cost_vnd", 0.0)
-        if r.to_position_code == r.position_code:
-            want = (0, 0.0)
-        elif (r.position_code, r.to_position_code) in paths.index:
-            row = paths.loc[(r.position_code, r.to_position_code)]
-            want = (int(row["training_months"]), float(row["training_cost_vnd"]))
-        else:
-            continue   # rule listed_conversion reports it
-        if months is None or pd.isna(months) or int(months) != want[0]:
-            yield Violation("training_reported", f"staff {r.staff_id}",
-                            f"reports {months} training months, the path {r.position_code} → "
-                            f"{r.to_position_code} takes {want[0]}")
-        if cost is None or pd.isna(cost) or abs(float(cost) - want[1]) > 0.5:
-            yield Violation("training_reported", f"staff {r.staff_id}",
-                            f"reports a training cost of {cost} VND, the path takes {want[1]:.0f}")
+    paths = _paths(c.ds).reset_index()
+    m = t.merge(paths, how="left", left_on=["position_code", "to_position_code"],
+                right_on=["from_position", "to_position"], suffixes=("", "_table"))
+    same = (m["to_position_code"] == m["position_code"]).to_numpy()
+    want_months = np.where(same, 0, m["training_months_table"].to_numpy(dtype=float))
+    want_cost = np.where(same, 0.0, m["training_cost_vnd_table"].to_numpy(dtype=float))
+    def column(name):
+        if name not in m.columns:
+            return np.full(len(m), np.nan)
+        return pd.to_numeric(m[name], errors="coerce").to_numpy(dtype=float)
+
+    months, cost = column("training_months"), column("training_cost_vnd")
+    known = ~np.isnan(want_months)           # unlisted paths: rule listed_conversion reports them
+    bad_m = known & ~(months == want_months)
+    bad_c = known & ~(np.abs(cost - want_cost) <= 0.5)
+    for r, got, want in zip(m.loc[bad_m].itertuples(), months[bad_m], want_months[bad_m]):
+        yield Violation("training_reported", f"staff {r.staff_id}",
+                        f"reports {got:g} training months, the path {r.position_code} → "
+                        f"{r.to_position_code} takes {want:g}")
+    for r, got, want in zip(m.loc[bad_c].itertuples(), cost[bad_c], want_cost[bad_c]):
+        yield Violation("training_reported", f"staff {r.staff_id}",
+                        f"reports a training cost of {got:.0f} VND, the path takes {want:.0f}")
 
 
 #: the retraining rules (CONTRACT.md §6): checked when the plan or the scenario has retraining
