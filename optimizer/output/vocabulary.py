@@ -13,6 +13,7 @@ SHEET_NAMES: dict[str, str] = {
     "short": "Còn thiếu",
     "postings": "Cán bộ hỗ trợ",
     "notes": "Ghi chú",
+    "retraining": "Đào tạo lại",        # only with retraining (CONTRACT.md §6)
 }
 
 LABELS_VI: dict[str, str] = {
@@ -63,6 +64,13 @@ LABELS_VI: dict[str, str] = {
     "alternative_officer_id": "Cán bộ thay thế tốt nhất",
     "alternative_loss": "Điểm mất đi nếu thay thế",
     "home_unit_code": "Mã đơn vị quê quán",
+    # retraining (CONTRACT.md §6; only in plans made with --conversions)
+    "to_position_code": "Mã vị trí việc làm mới",
+    "to_position_name": "Vị trí việc làm mới",
+    "training_months": "Thời gian đào tạo (tháng)",
+    "training_cost_vnd": "Chi phí đào tạo (đồng)",
+    "retrained": "Số người đào tạo lại",
+    "in_place": "Trong đó tại chỗ",
 }
 
 DESCRIPTIONS_VI: dict[str, str] = {
@@ -116,6 +124,14 @@ DESCRIPTIONS_VI: dict[str, str] = {
     "alternative_officer_id": "Cán bộ có thể thay thế tốt nhất cho tỉnh này.",
     "alternative_loss": "Tổng điểm phù hợp giảm đi nếu dùng cán bộ thay thế.",
     "home_unit_code": "Mã đơn vị quê quán.",
+    "to_position_code": "Mã vị trí việc làm sau điều động: khác vị trí hiện tại khi công chức được "
+                        "đào tạo lại theo bảng conversions (bằng vị trí hiện tại nếu không đổi).",
+    "to_position_name": "Tên vị trí việc làm sau điều động.",
+    "training_months": "Số tháng đào tạo, bồi dưỡng để đáp ứng khung năng lực của vị trí mới "
+                       "(0 nếu không đổi vị trí).",
+    "training_cost_vnd": "Chi phí đào tạo theo bảng conversions (đồng; 0 nếu không đổi vị trí).",
+    "retrained": "Số công chức được đào tạo lại theo lộ trình này.",
+    "in_place": "Số người được đào tạo lại ngay tại đơn vị đang công tác (0 km).",
 }
 
 #: Where a column means something else in one sheet: (sheet key, column) → meaning.
@@ -176,6 +192,13 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "posted": "Số tỉnh được cử cán bộ",
     "unposted": "Số tỉnh chưa được cử cán bộ",
     "secondary_rule": "Quy tắc phụ khi cùng tổng điểm",
+    # retraining (CONTRACT.md §6)
+    "position_changes": "Số người chuyển sang vị trí việc làm khác",
+    "retraining": "Đào tạo lại sang vị trí việc làm khác",
+    "retrained_in_place": "Số người đào tạo lại tại chỗ",
+    "plain_transfers": "Số người điều động giữ nguyên vị trí",
+    "training_months_total": "Tổng số tháng đào tạo",
+    "by_pair": "Theo lộ trình (xem bảng Đào tạo lại)",
 }
 
 SCENARIO_LABELS_VI: dict[str, str] = {
@@ -195,6 +218,7 @@ SCENARIO_LABELS_VI: dict[str, str] = {
     "quota_adjust_pct": "Điều chỉnh biên chế chung (%)",
     "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
     "solver": "Bộ giải",
+    "conversions": "Cho phép đào tạo lại sang vị trí khác",
 }
 
 STATUS_VI: dict[str, str] = {
