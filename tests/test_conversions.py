@@ -278,3 +278,25 @@ def test_a_conversions_table_changes_nothing_without_the_option(tmp_path):
         s.pop("timings"), s.pop("solve_seconds"), s.pop("build_seconds"), s.pop("solver_stages", None)
     assert a == b and "retraining" not in a and "conversions" not in a["scenario"]
     assert "to_position_code" not in outs[1].transfers.columns
+
+
+def test_cli_solve_with_conversions_writes_retraining(tmp_path):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+    t = tiny_tables()
+    t["quotas"][1][2] = "3"       # 00004 keeps its three DC: only retraining can fill the DC posts
+    folder = write_tables(tmp_path / "d", t, note="TINY synthetic")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(app, ["solve", str(folder), "--out", str(out), "--conversions"])
+    assert r.exit_code == 0, r.output
+    transfers = pd.read_csv(out / "transfers.csv", dtype=str, encoding="utf-8-sig")
+    moved = transfers.loc[transfers["to_position_code"] != transfers["position_code"]]
+    assert moved[["staff_id", "position_code", "to_position_code", "training_months"]].values.tolist() == [
+        ["S05", "VP", "DC", "6"]]         # the younger VP of 00070 (S04 is older)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["retraining"]["retrained"] == 1 and summary["retraining"]["training_cost_vnd"] == 15e6
+    assert summary["scenario"]["conversions"] is True
+    assert "Đào tạo lại" in openpyxl.load_workbook(out / "plan.xlsx").sheetnames
+    assert "Đào tạo lại sang vị trí việc làm khác" in (out / "report.html").read_text(encoding="utf-8")
