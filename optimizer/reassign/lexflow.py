@@ -41,6 +41,10 @@ stages 2 and 3 add one or two side rows, so integrality is the solver's to ensur
 bound). When a stage's time runs out, the best plan found so far is kept as ``feasible`` with the
 bound and gap of that stage.
 
+Per-unit limits (``max_departures_per_unit``, ``max_arrivals_per_unit``) count every move, a
+retraining in place included (it leaves one post of the unit and takes another): the conservative
+reading, and the one both methods share.
+
 Both methods are tested to give the same (F1, F2, F3) (tests/test_conversions_flow.py), and the
 network against person-level MILPs solved with scipy.
 """
