@@ -112,7 +112,8 @@ def main(argv=None) -> int:
 
     from optimizer.reassign.audit import check_plan
     from optimizer.output.plan_files import write_plan
-    from optimizer.plan import Plan, make_summary, units_after_table
+    from optimizer.plan import Plan, units_after_table
+    from optimizer.summary import make_summary
     from optimizer.reassign.selection import choose_persons
 
     t = time.perf_counter()

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serial
 
 from models.dataset import Dataset
 
-__all__ = ["Scenario", "ScenarioError", "apply_quota_adjustment", "restrict_to_provinces"]
+__all__ = ["Scenario", "ScenarioError", "apply_quota_adjustment", "check_province_codes", "restrict_to_provinces"]
 
 
 class ScenarioError(Exception):
@@ -88,6 +88,11 @@ class Scenario(BaseModel):
                 del data[key]
         return data
 
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-ready values (dates as ISO text): the one serialiser of a scenario,
+        used by summary.json, the workbooks, the reports and the comparison."""
+        return self.model_dump(mode="json")
+
     @classmethod
     def from_toml(cls, path: str | os.PathLike, **overrides: Any) -> "Scenario":
         """Load a scenario file; `overrides` that are not None win over it.
@@ -130,15 +135,33 @@ class Scenario(BaseModel):
             raise ScenarioError("\n".join(lines), file=source, key=first[0], value=first[1]) from None
 
 
+#: The settings that name provinces; `check_province_codes` checks them against a dataset.
+PROVINCE_KEYS = ("provinces", "cross_province_into", "quota_adjust_pct_by_province")
+
+
+def check_province_codes(ds: Dataset, scenario: Scenario, keys: tuple[str, ...] = PROVINCE_KEYS) -> None:
+    """Every province code the scenario names (in `keys`) is a province of the dataset.
+
+    The one check of a scenario's province codes: raises a ScenarioError with a line per key
+    that names codes the dataset does not have ("provinces: unknown province code(s) 99").
+    """
+    known = set(ds.provinces["province_code"])
+    lines, first = [], None
+    for key in keys:
+        unknown = sorted(set(getattr(scenario, key)) - known)
+        if unknown:
+            lines.append(f"{key}: unknown province code(s) {', '.join(unknown)}")
+            first = first or (key, unknown[0])
+    if lines:
+        raise ScenarioError("\n".join(lines), key=first[0], value=first[1])
+
+
 def restrict_to_provinces(ds: Dataset, scenario: Scenario) -> Dataset:
     """The dataset limited to the scenario's `provinces` (all of it when the list is empty)."""
     if not scenario.provinces:
         return ds
-    try:
-        return ds.for_provinces(scenario.provinces)
-    except KeyError as e:
-        raise ScenarioError(f"provinces: unknown province code(s) {e.args[0]}", key="provinces",
-                            value=e.args[0]) from None
+    check_province_codes(ds, scenario, ("provinces",))
+    return ds.for_provinces(scenario.provinces)
 
 
 def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:
@@ -155,10 +178,7 @@ def apply_quota_adjustment(ds: Dataset, scenario: Scenario) -> Dataset:
     A province code there that the dataset does not have is a ScenarioError.
     """
     by_province = scenario.quota_adjust_pct_by_province
-    unknown = sorted(set(by_province) - set(ds.provinces["province_code"]))
-    if unknown:
-        raise ScenarioError(f"quota_adjust_pct_by_province: unknown province code(s) {', '.join(unknown)}",
-                            key="quota_adjust_pct_by_province", value=unknown[0])
+    check_province_codes(ds, scenario, ("quota_adjust_pct_by_province",))
     if scenario.quota_adjust_pct == 0 and all(v == 0 for v in by_province.values()):
         return ds
     q = ds.quotas[["unit_code", "position_code", "quota"]].copy()

@@ -1,24 +1,47 @@
-"""The finished plan: what export, report, compare and notebooks read (see DESIGN.md)."""
+"""The one-date reassignment, end to end: the `Plan` and the pipeline that makes it.
+
+    read (models.io) → eligibility → flows → who goes → audit → officers → Plan → write (output)
+
+`solve(ds, scenario)` runs the stages in order; each is a module of `optimizer.reassign`
+(or `optimizer.officers`) with typed inputs and outputs. The `Plan` is what the writers
+(`optimizer.output`), the comparison and the notebooks read (DESIGN.md lists its columns).
+"""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from models.dataset import Dataset
+from models.scenario import Scenario, apply_quota_adjustment, check_province_codes, restrict_to_provinces
+from optimizer.officers import PostingError, post_officers
+from optimizer.reassign.audit import Violation, check_plan
+from optimizer.reassign.conversions import build_conversion_eligibility
+from optimizer.reassign.eligibility import Eligibility, build_eligibility
+from optimizer.reassign.lexflow import solve_conversion_flows
+from optimizer.reassign.network import solve_flows
+from optimizer.reassign.retraining import retraining_summary
+from optimizer.reassign.selection import choose_persons
+from optimizer.summary import Summary, make_summary
+
+__all__ = ["Plan", "PlanAuditError", "UNITS_AFTER_COLUMNS", "solve", "units_after_table"]
+
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    scenario: Any                      # models.scenario.Scenario
+    scenario: Scenario                 # the settings it was made with
     transfers: pd.DataFrame            # one row per moved person ("6 rõ" columns, DESIGN.md)
     units_after: pd.DataFrame          # one row per (unit, position) with staff or quota
-    summary: dict                      # JSON-ready figures (DESIGN.md lists the keys)
+    summary: Summary | Mapping[str, Any]   # the figures (a Summary from `solve`)
     postings: pd.DataFrame | None = None       # officer postings, when the dataset has officers
     explanations: pd.DataFrame | None = None   # officers: one row per (province, need), covered or not
     note: str = ""                     # the dataset's label (SYNTHETIC ...), repeated in every output
 
 
-#: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.output.tables writes them.
+#: The columns of `Plan.units_after`, in order (DESIGN.md); optimizer.output writes them.
 UNITS_AFTER_COLUMNS: tuple[str, ...] = (
     "unit_code", "unit_name", "province_code", "province_name", "position_code",
     "position_name", "priority", "staff_before", "quota", "staff_after",
@@ -30,14 +53,14 @@ UNITS_AFTER_COLUMNS: tuple[str, ...] = (
 class PlanAuditError(RuntimeError):
     """The independent checker rejected a plan: a bug, never the planner's fault."""
 
-    def __init__(self, violations):
+    def __init__(self, violations: list[Violation]):
         self.violations = violations
         head = "; ".join(str(v) for v in violations[:10])
         more = f" (and {len(violations) - 10} more)" if len(violations) > 10 else ""
         super().__init__(f"the plan failed its independent audit: {head}{more}")
 
 
-def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
+def units_after_table(ds: Dataset, elig: Eligibility, transfers: pd.DataFrame) -> pd.DataFrame:
     """One row per (unit, position) with staff or quota, before and after the plan."""
     p = elig.pairs
     key = ["unit_code", "position_code"]
@@ -64,31 +87,17 @@ def units_after_table(ds, elig, transfers: pd.DataFrame) -> pd.DataFrame:
     return out[list(UNITS_AFTER_COLUMNS)]
 
 
-def _scenario_dict(scenario) -> dict:
-    d = scenario.model_dump(mode="json") if hasattr(scenario, "model_dump") else dict(vars(scenario))
-    return {k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), dict, list)) else v)
-            for k, v in d.items()}
-
-
-def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
+def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | None = None,
+          check: bool = True) -> Plan:
     """The whole pipeline: eligibility → flows → persons → audit → officers.
 
     ``progress`` (optional) is called with the name of each stage as it starts:
     eligibility, model, selection, audit, officers.
     Raises PlanAuditError if the independent checker finds a violation (never expected).
     """
-    import time
-
-    from models.scenario import apply_quota_adjustment, restrict_to_provinces
-    from optimizer.reassign.audit import check_plan
-    from optimizer.reassign.conversions import build_conversion_eligibility
-    from optimizer.reassign.eligibility import build_eligibility
-    from optimizer.reassign.lexflow import solve_conversion_flows
-    from optimizer.reassign.network import solve_flows
-    from optimizer.reassign.selection import choose_persons
-
     say = progress or (lambda stage: None)
-    timings = {}
+    timings: dict[str, float] = {}
+    check_province_codes(ds, scenario)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
     t = time.perf_counter()
@@ -99,9 +108,10 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
     t = time.perf_counter()
     say("model")
-    res = (solve_conversion_flows if retraining else solve_flows)(elig, time_limit=float(scenario.time_limit), method=getattr(scenario, "solver", "auto"),
-                      max_departures_per_unit=getattr(scenario, "max_departures_per_unit", None),
-                      max_arrivals_per_unit=getattr(scenario, "max_arrivals_per_unit", None))
+    solve_fn = solve_conversion_flows if retraining else solve_flows
+    res = solve_fn(elig, time_limit=float(scenario.time_limit), method=scenario.solver,
+                   max_departures_per_unit=scenario.max_departures_per_unit,
+                   max_arrivals_per_unit=scenario.max_arrivals_per_unit)
     timings["model"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -110,7 +120,7 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
     units_after = units_after_table(ds, elig, transfers)
     timings["selection"] = time.perf_counter() - t
 
-    violations = []
+    violations: list[Violation] = []
     if check:
         t = time.perf_counter()
         say("audit")
@@ -124,13 +134,12 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
     if ds.has_officers:
         t = time.perf_counter()
         say("officers")
-        from optimizer.officers import PostingError, post_officers
         short = units_after.groupby("province_code")["shortage_after"].sum()
         try:
-            post = post_officers(ds, allow_home_province=bool(getattr(scenario, "allow_home_province", False)),
+            post = post_officers(ds, allow_home_province=scenario.allow_home_province,
                                  province_priority=short)
             postings = post.table
-            explanations = getattr(post, "explanations", None)
+            explanations = post.explanations
             officers_info = {"status": post.status, "total_score": float(post.total_score),
                              "posted": int(len(post.table)),
                              "unposted": int(len(post.unposted)) if post.unposted is not None else 0,
@@ -141,59 +150,6 @@ def solve(ds, scenario, *, progress=None, check: bool = True) -> Plan:
 
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
     if retraining:
-        from optimizer.reassign.retraining import retraining_summary
         summary = retraining_summary(summary, transfers)
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
                 postings=postings, explanations=explanations, note=ds.note)
-
-
-def make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info) -> dict:
-    from optimizer.reassign.audit import RULE_NAMES
-
-    def r(x, nd=3):
-        return None if x is None or x != x else round(float(x), nd)
-
-    ua = units_after
-    shortage_before = int(ua["shortage_before"].sum())
-    shortage_after = int(ua["shortage_after"].sum())
-    filled = shortage_before - shortage_after
-    moves = int(len(transfers))
-    total_km = float(transfers["km"].sum()) if moves else 0.0
-    weighted_before = int((ua["shortage_before"] * ua["priority"]).sum())
-    weighted_after = int((ua["shortage_after"] * ua["priority"]).sum())
-    unit_short_before = ua.groupby("unit_code")["shortage_before"].sum()
-    unit_short_after = ua.groupby("unit_code")["shortage_after"].sum()
-    return {
-        "status": res.status,
-        "method": res.method,
-        "shortage_before": shortage_before,
-        "shortage_after": shortage_after,
-        "weighted_shortage_before": weighted_before,
-        "weighted_shortage_after": weighted_after,
-        "surplus_before": int(ua["surplus_before"].sum()),
-        "surplus_after": int(ua["surplus_after"].sum()),
-        "moves": moves,
-        "total_km": round(total_km, 3),
-        "mean_km": round(total_km / moves, 3) if moves else 0.0,
-        "ceiling": int(elig.ceiling),
-        "ceiling_weighted": int(elig.ceiling_weighted),
-        "ceiling_fill_rate": r(filled / elig.ceiling, 4) if elig.ceiling else 1.0,
-        "fill_rate": r(filled / shortage_before, 4) if shortage_before else 1.0,
-        "units_short_before": int((unit_short_before > 0).sum()),
-        "units_short_after": int((unit_short_after > 0).sum()),
-        "objective": {"weighted_shortage_after": weighted_after, "total_km": round(total_km, 3)},
-        "bound": {"weighted_shortage_after": r(weighted_before - res.weighted_fill_bound),
-                  "total_km": r(res.km_bound)},
-        "gap": r(res.gap, 6),
-        "solve_seconds": round(res.solve_seconds, 3),
-        "build_seconds": round(res.build_seconds, 3),
-        "eligible_arcs": int(len(elig.arcs)),
-        "solver_stages": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in st.items()}
-                          for st in res.stages],
-        "timings": {k: round(v, 3) for k, v in timings.items()},
-        "check": {"passed": not violations, "rules": RULE_NAMES, "violations": [str(v) for v in violations]},
-        "scenario": _scenario_dict(scenario),
-        "dataset": str(ds.source) if ds.source else None,
-        "data_note": ds.note,
-        "officers": officers_info,
-    }

@@ -425,7 +425,7 @@ def test_write_postings_csv_xlsx_safe_and_byte_deterministic(tmp_path):
     assert wb.sheetnames == ["Phân công cán bộ", "Ghi chú"]
     ws = wb["Phân công cán bộ"]
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["Mã cán bộ", "Họ và tên", "Mã tỉnh", "Tỉnh/thành", "Điểm phù hợp"]
+    assert header[:5] == ["Mã cán bộ", "Họ và tên", "Mã tỉnh/thành phố", "Tỉnh/thành phố", "Điểm phù hợp"]
     assert header == [COLUMN_LABELS[c] for c in POSTINGS_COLUMNS]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:M3"
     assert ws["B2"].value == "'=HYPERLINK(\"http://x\")" and ws["B2"].data_type == "s"

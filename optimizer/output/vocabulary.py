@@ -226,7 +226,35 @@ STATUS_VI: dict[str, str] = {
     "feasible": "Khả thi (chưa chứng minh tối ưu)",
     "infeasible": "Không khả thi",
 }
+#: The status in one word (report cards, comparison tables).
+STATUS_SHORT_VI: dict[str, str] = {"optimal": "Tối ưu", "feasible": "Khả thi", "infeasible": "Không khả thi"}
 METHOD_VI: dict[str, str] = {
     "min_cost_flow": "Luồng chi phí nhỏ nhất",
     "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
+}
+
+
+#: Vietnamese names of the Ministry of Home Affairs' fields (DOMAIN.md); unknown codes show as the code.
+AREA_LABELS: dict[str, str] = {
+    "to_chuc_bo_may": "Tổ chức bộ máy",
+    "bien_che_vtvl": "Biên chế và vị trí việc làm",
+    "chinh_quyen_dia_phuong": "Chính quyền địa phương",
+    "cai_cach_hanh_chinh": "Cải cách hành chính",
+    "tien_luong": "Tiền lương",
+    "thi_dua_khen_thuong": "Thi đua, khen thưởng",
+    "ton_giao": "Tôn giáo",
+    "van_thu_luu_tru": "Văn thư, lưu trữ",
+    "lao_dong_viec_lam": "Lao động, việc làm",
+    "bao_hiem_xa_hoi": "Bảo hiểm xã hội",
+    "chuyen_doi_so": "Chuyển đổi số trong hành chính",
+    "dao_tao_boi_duong": "Đào tạo, bồi dưỡng cán bộ, công chức",
+}
+
+#: Labels of the officers' files (postings.xlsx): the plan's labels, and the officers' own columns.
+OFFICER_LABELS_VI: dict[str, str] = {
+    **{c: LABELS_VI[c] for c in ("officer_id", "full_name", "province_code", "province_name", "score",
+                                 "covered", "uncovered", "home_province_code", "seniority", "reason",
+                                 "alternative_officer_id", "alternative_loss")},
+    "priority": "Mức ưu tiên của tỉnh",
+    "loss_if_posted": "Điểm giảm nếu được cử",
 }

@@ -15,6 +15,7 @@ import pandas as pd
 
 from models.dataset import Dataset
 from models.retirement import retirement_dates
+from models.scenario import Scenario
 
 KM_TOLERANCE = 0.0015   # transfers carry km to the metre (3 decimals)
 
@@ -32,7 +33,7 @@ class Violation:
 @dataclass
 class _Ctx:
     ds: Dataset
-    scenario: object
+    scenario: Scenario
     transfers: pd.DataFrame
     units_after: pd.DataFrame | None
     staff: pd.DataFrame          # staff indexed by staff_id
@@ -141,7 +142,7 @@ def rule_protect_years(c: _Ctx):
 def rule_same_province(c: _Ctx):
     """Moves stay within a province unless cross-province moves are allowed (and then, if
     cross_province_into lists provinces, only into those)."""
-    into = set(getattr(c.scenario, "cross_province_into", None) or ())
+    into = set(c.scenario.cross_province_into)
     if c.scenario.cross_province and not into:
         return
     prov = c.ds.units.set_index("unit_code")["province_code"]
@@ -328,7 +329,7 @@ RULES = [
 RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RULES]
 
 
-def check_plan(ds: Dataset, scenario, transfers: pd.DataFrame,
+def check_plan(ds: Dataset, scenario: Scenario, transfers: pd.DataFrame,
                units_after: pd.DataFrame | None = None) -> list[Violation]:
     """All violations of the contract's rules by a plan (empty list: the plan is valid)."""
     staff = ds.staff.set_index("staff_id", drop=False)

@@ -25,10 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ortools.graph.python import max_flow
 
 from models.dataset import Dataset
 from models.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
 from models.retirement import retirement_dates
+from models.scenario import Scenario, check_province_codes
 
 def protect_cutoff(plan_date, protect_years: float) -> pd.Timestamp:
     """The last retirement date that still protects a person from being moved.
@@ -39,7 +41,7 @@ def protect_cutoff(plan_date, protect_years: float) -> pd.Timestamp:
     return pd.Timestamp(plan_date) + pd.DateOffset(months=months)
 
 
-def staff_status(ds: Dataset, scenario) -> pd.DataFrame:
+def staff_status(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     """The staff table with ``retirement_date`` and ``may_move`` (bool) and the reason if not."""
     st = ds.staff
     retire = retirement_dates(st["birth_date"], st["gender"])
@@ -121,16 +123,12 @@ def build_pairs(ds: Dataset, staff: pd.DataFrame) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
-def cross_into(ds: Dataset, scenario) -> set[str]:
+def cross_into(ds: Dataset, scenario: Scenario) -> set[str]:
     """The provinces that may receive from other provinces, when that is restricted (else empty)."""
-    into = set(getattr(scenario, "cross_province_into", None) or ())
+    into = set(scenario.cross_province_into)
     if not scenario.cross_province or not into:
         return set()
-    unknown = sorted(into - set(ds.provinces["province_code"]))
-    if unknown:
-        from models.scenario import ScenarioError
-        raise ScenarioError(f"cross_province_into: unknown province code(s) {', '.join(unknown)}",
-                            key="cross_province_into", value=unknown[0])
+    check_province_codes(ds, scenario, ("cross_province_into",))
     return into
 
 
@@ -138,8 +136,6 @@ def _ceiling_restricted(ds: Dataset, pairs: pd.DataFrame, into: set[str]) -> tup
     """The ceiling when only some provinces may receive across borders: a maximum flow between
     (province, position) totals — exact, since with no distance limit the units of a province
     are interchangeable."""
-    from ortools.graph.python import max_flow
-
     sup = pairs.loc[pairs["supply"] > 0].groupby(["province_code", "position_code"])["supply"].sum()
     dem = pairs.loc[pairs["shortage"] > 0].groupby(["province_code", "position_code"])["shortage"].sum()
     if sup.empty or dem.empty:
@@ -170,7 +166,7 @@ def _ceiling_restricted(ds: Dataset, pairs: pd.DataFrame, into: set[str]) -> tup
     return int(mf.optimal_flow()), int((flow * prio).sum())
 
 
-def build_eligibility(ds: Dataset, scenario) -> Eligibility:
+def build_eligibility(ds: Dataset, scenario: Scenario) -> Eligibility:
     """Surplus, shortage and eligible arcs for a dataset under a scenario."""
     staff = staff_status(ds, scenario)
     pairs = build_pairs(ds, staff)

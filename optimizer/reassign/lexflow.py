@@ -58,7 +58,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.network import FlowResult
+from optimizer.reassign.flows import FlowResult
+from optimizer.status import Status
 
 METHODS = ("auto", "min_cost_flow", "mip")
 INT64_MAX = 2**63 - 1
@@ -111,8 +112,10 @@ def _priorities(elig: Eligibility) -> pd.Series:
 
 def _empty(arcs: pd.DataFrame, method: str, t0: float) -> FlowResult:
     flows = pd.DataFrame({c: pd.Series(dtype=arcs[c].dtype if c in arcs else object) for c in FLOW_COLUMNS})
-    return FlowResult(flows.assign(flow=pd.Series(dtype="int64")), "optimal", method, 0, 0.0, 0.0, 0.0,
-                      0.0, 0.0, time.perf_counter() - t0, [{"stage": "none", "position_changes": 0}])
+    return FlowResult(flows=flows.assign(flow=pd.Series(dtype="int64")), status=Status.OPTIMAL, method=method,
+                      weighted_fill=0, weighted_fill_bound=0.0, total_km=0.0, km_bound=0.0, gap=0.0,
+                      solve_seconds=0.0, build_seconds=time.perf_counter() - t0,
+                      stages=[{"stage": "none", "position_changes": 0}])
 
 
 def _flows(arcs: pd.DataFrame, x: np.ndarray) -> pd.DataFrame:
@@ -214,15 +217,16 @@ def solve_network(elig: Eligibility, *, max_departures_per_unit: int | None = No
     if -w.w1 * f1 + w.w2 * f2 + f3 != smcf.optimal_cost():
         raise RuntimeError("min-cost flow: the optimal cost does not match its flows")
     report.update(status="OPTIMAL", seconds=solve, weighted_fill=f1, position_changes=f2, metres=f3)
-    return _result(arcs, x, "optimal", "min_cost_flow", f1, float(f1), f3, f3, 0.0, solve, build, [report])
+    return _result(arcs, x, Status.OPTIMAL, "min_cost_flow", f1, float(f1), f3, f3, 0.0, solve, build, [report])
 
 
 def _result(arcs, x, status, method, f1, f1_bound, f3, f3_bound, gap, solve, build, stages) -> FlowResult:
     flows = _flows(arcs, x)
     total_km = float((flows["flow"] * flows["km"]).sum())
-    km_bound = total_km if status == "optimal" else (f3_bound / 1000.0 if f3_bound == f3_bound else float("nan"))
-    return FlowResult(flows, status, method, int(f1), float(f1_bound), total_km, km_bound, gap, solve, build,
-                      stages)
+    km_bound = total_km if status == Status.OPTIMAL else (f3_bound / 1000.0 if f3_bound == f3_bound else float("nan"))
+    return FlowResult(flows=flows, status=Status(status), method=method, weighted_fill=int(f1),
+                      weighted_fill_bound=float(f1_bound), total_km=total_km, km_bound=km_bound, gap=gap,
+                      solve_seconds=solve, build_seconds=build, stages=stages)
 
 
 def _constraints(arcs: pd.DataFrame, max_departures_per_unit, max_arrivals_per_unit):
@@ -324,14 +328,14 @@ def solve_staged_mip(elig: Eligibility, time_limit: float = 60.0, *,
             else:
                 fill_bound = float(f1)
                 gap = 0.0 if bound != bound else abs(value - bound) / max(1.0, abs(value))
-            return _result(arcs, x_best, "feasible", "mip", f1, fill_bound, f3, bounds[2], gap, solve, build,
+            return _result(arcs, x_best, Status.FEASIBLE, "mip", f1, fill_bound, f3, bounds[2], gap, solve, build,
                            stages)
         achieved = int(round(value))
         # fix the optimum of this stage for the next (integer objective: exact)
         fixed.append((obj, achieved if maximize else -np.inf, np.inf if maximize else achieved))
     f1, f2, f3 = objectives(arcs, x_best, _priorities(elig))
     stages[-1].update(weighted_fill=f1, position_changes=f2, metres=f3)
-    return _result(arcs, x_best, "optimal", "mip", f1, float(f1), f3, f3, 0.0, solve, build, stages)
+    return _result(arcs, x_best, Status.OPTIMAL, "mip", f1, float(f1), f3, f3, 0.0, solve, build, stages)
 
 
 def solve_conversion_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "auto",

@@ -33,51 +33,18 @@ Two exact methods:
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
+from ortools.graph.python import min_cost_flow
 
 from optimizer.reassign.eligibility import Eligibility
+from optimizer.reassign.flows import METHODS, FlowResult, big_weight, metres, priorities, result_flows
+from optimizer.reassign.mip import solve_mip
+from optimizer.status import Status
 
-METHODS = ("auto", "min_cost_flow", "mip")
-
-
-@dataclass(frozen=True)
-class FlowResult:
-    flows: pd.DataFrame        # from_unit, to_unit, position_code, km, distance_source, flow (>0 only)
-    status: str                # optimal / feasible / infeasible
-    method: str                # min_cost_flow / mip
-    weighted_fill: int         # Σ priority · flow (stage-1 objective)
-    weighted_fill_bound: float  # best bound proven for it
-    total_km: float
-    km_bound: float            # stage-2 bound (equal to total_km when optimal)
-    gap: float                 # relative gap of the stage that did not close (0 when optimal)
-    solve_seconds: float
-    build_seconds: float
-    stages: list = field(default_factory=list)  # per-stage solver reports (MIP)
-
-
-def _metres(km: pd.Series) -> np.ndarray:
-    return np.rint(km.to_numpy(dtype=float) * 1000.0).astype(np.int64)
-
-
-def _empty_flows(arcs: pd.DataFrame) -> pd.DataFrame:
-    return arcs.iloc[0:0][["from_unit", "to_unit", "position_code", "km", "distance_source"]].assign(
-        flow=pd.Series(dtype="int64"))
-
-
-def _result_flows(arcs: pd.DataFrame, flow: np.ndarray) -> pd.DataFrame:
-    out = arcs[["from_unit", "to_unit", "position_code", "km", "distance_source"]].assign(
-        flow=np.asarray(flow, dtype=np.int64))
-    return out.loc[out["flow"] > 0].reset_index(drop=True)
-
-
-def _priorities(elig: Eligibility) -> pd.Series:
-    return elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"]
+__all__ = ["FlowResult", "METHODS", "solve_flows", "solve_min_cost_flow", "solve_mip"]
 
 
 def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | None = None,
@@ -92,18 +59,15 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
     weighted fill is then always cheaper, whatever its kilometres: the weights give the same
     order as the lexicographic objective, exactly, in integers.
     """
-    from ortools.graph.python import min_cost_flow
-
     t0 = time.perf_counter()
     arcs = elig.arcs
     if arcs.empty:
-        return FlowResult(_empty_flows(arcs), "optimal", "min_cost_flow", 0, 0.0, 0.0, 0.0, 0.0,
-                          0.0, time.perf_counter() - t0)
+        return FlowResult.empty(arcs, "min_cost_flow", time.perf_counter() - t0)
     src_codes, src_nodes = pd.factorize(arcs["from_unit"] + "\x1f" + arcs["position_code"], sort=True)
     dst_codes, dst_nodes = pd.factorize(arcs["to_unit"] + "\x1f" + arcs["position_code"], sort=True)
     n_src, n_dst = len(src_nodes), len(dst_nodes)
     cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64)
-    cost = _metres(arcs["km"])
+    cost = metres(arcs["km"])
     supply = arcs.groupby(src_codes)["supply"].first().to_numpy(dtype=np.int64)
     demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
     smcf = min_cost_flow.SimpleMinCostFlow()
@@ -134,8 +98,8 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
             smcf.add_arcs_with_capacity_and_unit_cost(un[u_codes], np.arange(n_src, dtype=np.int32), supply,
                                                       np.zeros(n_src, np.int64))
         # sink side: (v, p) → T earning −priority · BIG, through a unit node when arrivals are limited
-        prio = pd.Series(dst_nodes).str.split("\x1f").str[1].map(_priorities(elig)).to_numpy(dtype=np.int64)
-        big = _big(arcs, dst_codes)
+        prio = pd.Series(dst_nodes).str.split("\x1f").str[1].map(priorities(elig)).to_numpy(dtype=np.int64)
+        big = big_weight(arcs, dst_codes)
         reward = -prio * big
         dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
         if max_arrivals_per_unit is None:
@@ -158,107 +122,12 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     flow = smcf.flows(np.arange(len(arcs), dtype=np.int32))
-    flows = _result_flows(arcs, flow)
-    wfill = int((flows["flow"] * flows["position_code"].map(_priorities(elig))).sum())
+    flows = result_flows(arcs, flow)
+    wfill = int((flows["flow"] * flows["position_code"].map(priorities(elig))).sum())
     total_km = float((flows["flow"] * flows["km"]).sum())
-    return FlowResult(flows, "optimal", "min_cost_flow", wfill, float(wfill), total_km, total_km,
-                      0.0, solve, build)
-
-
-def _incidence(keys: pd.Series, n_arcs: int) -> tuple[sp.csr_matrix, np.ndarray]:
-    codes, uniques = pd.factorize(keys, sort=True)
-    m = sp.csr_matrix((np.ones(n_arcs), (codes, np.arange(n_arcs))), shape=(len(uniques), n_arcs))
-    return m, codes
-
-
-def _big(arcs: pd.DataFrame, dst_codes: np.ndarray) -> int:
-    """More metres than any feasible plan can travel: Σ shortage × the longest arc into it, + 1."""
-    longest = arcs.groupby(dst_codes)["km"].max().to_numpy()
-    demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
-    return int((demand * np.rint(longest * 1000).astype(np.int64)).sum()) + 1
-
-
-def solve_mip(elig: Eligibility, time_limit: float = 60.0, *, max_departures_per_unit: int | None = None,
-              max_arrivals_per_unit: int | None = None, solver: str = "highs") -> FlowResult:
-    """The general MIP over arc flows (OR-Tools model builder; HiGHS, else SCIP).
-
-    Objective: maximise Σ (priority · BIG − metres) · x with BIG = `_big`: every plan with more
-    weighted fill scores higher whatever its kilometres, so the optimum is the lexicographic one.
-    All coefficients are integers and the solver is told to close the gap below 1 (no relative
-    gap), so "optimal" is exact. When the time limit binds, the best plan found is returned as
-    ``feasible`` with the solver's bound; if none was found, moving nobody (always allowed) is.
-    """
-    from ortools.linear_solver.python import model_builder as mb
-
-    t0 = time.perf_counter()
-    arcs = elig.arcs
-    n = len(arcs)
-    if n == 0:
-        return FlowResult(_empty_flows(arcs), "optimal", "mip", 0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                          time.perf_counter() - t0)
-    prio = arcs["position_code"].map(_priorities(elig)).to_numpy(dtype=np.int64)
-    metres = _metres(arcs["km"])
-    cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
-
-    blocks, hi = [], []
-    out_m, out_codes = _incidence(arcs["from_unit"] + "\x1f" + arcs["position_code"], n)
-    blocks.append(out_m)
-    hi.append(arcs.groupby(out_codes)["supply"].first().to_numpy(dtype=float))
-    in_m, in_codes = _incidence(arcs["to_unit"] + "\x1f" + arcs["position_code"], n)
-    blocks.append(in_m)
-    hi.append(arcs.groupby(in_codes)["shortage"].first().to_numpy(dtype=float))
-    if max_departures_per_unit is not None:
-        m, _ = _incidence(arcs["from_unit"], n)
-        blocks.append(m)
-        hi.append(np.full(m.shape[0], float(max_departures_per_unit)))
-    if max_arrivals_per_unit is not None:
-        m, _ = _incidence(arcs["to_unit"], n)
-        blocks.append(m)
-        hi.append(np.full(m.shape[0], float(max_arrivals_per_unit)))
-    A = sp.vstack(blocks, format="csr")
-    upper = np.concatenate(hi)
-    big = _big(arcs, in_codes)
-    objective = (prio * big - metres).astype(float)
-
-    model = mb.Model()
-    h = model.helper
-    h.fill_model_from_sparse_data(np.zeros(n), cap, objective, np.zeros(A.shape[0]), upper, A)
-    for i in range(n):
-        h.set_var_integrality(i, True)
-    h.set_maximize(True)
-    build = time.perf_counter() - t0
-
-    solver_obj = mb.Solver(solver)
-    if not solver_obj.solver_is_supported():
-        solver, solver_obj = "scip", mb.Solver("scip")
-    solver_obj.enable_output(False)
-    if solver == "highs":
-        solver_obj.set_solver_specific_parameters("mip_rel_gap=0\nmip_abs_gap=0.5\noutput_flag=false")
-    solver_obj.set_time_limit_in_seconds(float(time_limit))
-    t1 = time.perf_counter()
-    st = solver_obj.solve(model)
-    solve = time.perf_counter() - t1
-    report = {"solver": solver, "status": st.name, "seconds": solve, "big": big}
-    if st in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        x = np.rint(solver_obj.values(model.get_variables()).to_numpy()).astype(np.int64)
-        bound_obj = float(solver_obj.best_objective_bound)
-        report.update(objective=float(solver_obj.objective_value), bound=bound_obj)
-    elif st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
-        x, bound_obj = np.zeros(n, dtype=np.int64), float(objective.clip(min=0).dot(cap))
-    else:
-        raise RuntimeError(f"the MIP solver ended with status {st.name}")
-    flows = _result_flows(arcs, x)
-    wfill = int((x * prio).sum())
-    total_km = float((flows["flow"] * flows["km"]).sum())
-    if st == mb.SolveStatus.OPTIMAL:
-        return FlowResult(flows, "optimal", "mip", wfill, float(wfill), total_km, total_km, 0.0,
-                          solve, build, [report])
-    # the solver's bound, and never above what could be filled with no distance limit at all
-    fill_bound = float(min(math.ceil(bound_obj / big), elig.ceiling_weighted))
-    gap = (fill_bound - wfill) / max(1.0, fill_bound)
-    return FlowResult(flows, "feasible", "mip", wfill, fill_bound, total_km, float("nan"), gap,
-                      solve, build, [report])
-
+    return FlowResult(flows=flows, status=Status.OPTIMAL, method="min_cost_flow", weighted_fill=wfill,
+                      weighted_fill_bound=float(wfill), total_km=total_km, km_bound=total_km, gap=0.0,
+                      solve_seconds=solve, build_seconds=build)
 
 def solve_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "auto",
                 max_departures_per_unit: int | None = None,
@@ -273,7 +142,7 @@ def solve_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "a
     if method == "mip":
         res = solve_mip(elig, time_limit, max_departures_per_unit=max_departures_per_unit,
                         max_arrivals_per_unit=max_arrivals_per_unit)
-        if res.status == "optimal":
+        if res.status == Status.OPTIMAL:
             return res
         # Every constraint the MIP has, the network takes too, exactly: rather than hand a planner
         # a plan the MIP could not finish, return the network's optimum and say so.

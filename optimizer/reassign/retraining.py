@@ -6,9 +6,12 @@ A *retraining* is a transfer whose ``to_position_code`` differs from its ``posit
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from optimizer.reassign.audit import RETRAINING_RULE_NAMES
+from optimizer.summary import Summary
 
 #: one row per (from_position, to_position) retraining path used by the plan
 BY_PAIR_COLUMNS = ["position_code", "position_name", "to_position_code", "to_position_name",
@@ -37,16 +40,12 @@ def retraining_by_pair(transfers: pd.DataFrame) -> pd.DataFrame:
                          kind="stable").reset_index(drop=True)[BY_PAIR_COLUMNS]
 
 
-def retraining_summary(summary: dict, transfers: pd.DataFrame) -> dict:
-    """The summary with the retraining figures added (a new dict; keys only ever added)."""
+def retraining_summary(summary: Summary, transfers: pd.DataFrame) -> Summary:
+    """The summary with the retraining figures added (a new Summary; keys only ever added):
+    ``objective.position_changes``, the retraining rules in ``check.rules``, and ``retraining``."""
     r = retrained(transfers)
-    out = dict(summary)
-    out["objective"] = {**summary.get("objective", {}), "position_changes": int(len(r))}
-    check = summary.get("check")
-    if isinstance(check, dict):
-        out["check"] = {**check, "rules": [*check.get("rules", []), *RETRAINING_RULE_NAMES]}
     by_pair = retraining_by_pair(transfers)
-    out["retraining"] = {
+    retraining = {
         "retrained": int(len(r)),
         "retrained_in_place": int((r["from_unit"] == r["to_unit"]).sum()),
         "plain_transfers": int(len(transfers) - len(r)),
@@ -55,4 +54,7 @@ def retraining_summary(summary: dict, transfers: pd.DataFrame) -> dict:
         "by_pair": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
                     for row in by_pair.to_dict("records")],
     }
-    return out
+    check = dict(summary.check)
+    check["rules"] = [*check.get("rules", []), *RETRAINING_RULE_NAMES]
+    return dataclasses.replace(summary, objective={**summary.objective, "position_changes": int(len(r))},
+                               check=check, extras={**summary.extras, "retraining": retraining})

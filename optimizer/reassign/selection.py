@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from ortools.graph.python import min_cost_flow
 
 from models.dataset import Dataset
+from models.scenario import Scenario
 from optimizer.reassign.eligibility import Eligibility, distance_lookup
 
 PENALTY_YEARS = 40
@@ -61,10 +63,8 @@ def _fmt_km(x: np.ndarray) -> np.ndarray:
     return np.char.replace(np.char.mod("%.1f", np.asarray(x, dtype=float)), ".", ",")
 
 
-def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario) -> pd.DataFrame:
+def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Named transfers for the given flows (one row per moved person, DESIGN.md columns)."""
-    from ortools.graph.python import min_cost_flow
-
     retraining = "to_position_code" in flows.columns
     if flows.empty:
         return pd.DataFrame({c: pd.Series(dtype=object)
@@ -115,7 +115,7 @@ def _retraining_costs(home_km, penalty, conversion, weight: int, max_out: int, n
     return np.where(conversion, penalty * a + metres * weight, metres * weight + penalty)
 
 
-def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.DataFrame, scenario) -> pd.DataFrame:
+def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The "6 rõ" columns: person, position, from/to, distance, date, authority, reason."""
     t = pick.merge(slots, on="slot").merge(
         ds.staff[["staff_id", "full_name"]], on="staff_id", how="left")
@@ -128,7 +128,7 @@ def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.Data
         t[f"{side}_province"] = t[col].map(units["province_code"])
         t[f"{side}_province_name"] = t[f"{side}_province"].map(prov_names)
     t["authority"], t["authority_level"] = authority_for(t["from_province"], t["to_province"], prov_names)
-    effective = getattr(scenario, "effective_date", None) or scenario.plan_date
+    effective = scenario.effective_date or scenario.plan_date
     t["effective_date"] = pd.Timestamp(effective).strftime("%Y-%m-%d")
 
     pairs = elig.pairs.set_index(["unit_code", "position_code"])
