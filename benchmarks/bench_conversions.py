@@ -14,11 +14,14 @@ Protocol
   position) totals (`optimizer.reassign.conversions.conversion_ceiling`); ``ceiling`` is the most
   posts filled among those plans. ``--check-ceiling`` also solves the unit-level network with
   no distance limit and asserts that it reaches the same weighted fill.
+* ``--check-lp``: with conversions, also solves each limit by the second exact method (three LPs
+  with reduced-cost fixing, what ``--solver mip`` runs) and compares (fill, position changes,
+  metres) with the weighted network.
 * Columns: posts filled and fill rate (of the 10,831 missing), weighted shortage after, ceiling
   (posts, weighted), moves, of which retraining (in place), training cost (VND), total km,
   the solve method, and seconds.
 
-Run:  python benchmarks/bench_conversions.py [--max-km 20,40,80] [--check-ceiling]
+Run:  python benchmarks/bench_conversions.py [--max-km 20,40,80] [--check-ceiling] [--check-lp]
 """
 from __future__ import annotations
 
@@ -34,7 +37,9 @@ from models.io import default_dataset_path, read_dataset  # noqa: E402
 from models.scenario import Scenario  # noqa: E402
 from optimizer.plan import solve  # noqa: E402
 from optimizer.reassign.conversions import build_conversion_eligibility  # noqa: E402
-from optimizer.reassign.lexflow import solve_conversion_flows  # noqa: E402
+from optimizer.reassign.lexflow import (  # noqa: E402
+    objectives, solve_conversion_flows, solve_network, solve_staged_lp,
+)
 
 
 def row(plan, km: float, conversions: bool, seconds: float) -> dict:
@@ -56,6 +61,8 @@ def main(argv=None) -> int:
     ap.add_argument("--dataset", type=Path, default=None)
     ap.add_argument("--check-ceiling", action="store_true",
                     help="also solve the unit-level network with no distance limit (slow)")
+    ap.add_argument("--check-lp", action="store_true",
+                    help="with conversions, also solve by the staged LPs and compare with the network")
     a = ap.parse_args(argv)
     t = time.perf_counter()
     ds = read_dataset(a.dataset or default_dataset_path())
@@ -74,6 +81,23 @@ def main(argv=None) -> int:
             print(f"  {km:g} km, conversions {'on ' if conv else 'off'}: filled {r['filled']:,} "
                   f"({r['fill_rate']:.1%}), weighted after {r['weighted_after']:,}, "
                   f"retrained {r['retrained']:,}, {r['seconds']} s", flush=True)
+    checks = []
+    if a.check_lp:
+        for km in [float(x) for x in a.max_km.split(",") if x.strip()]:
+            elig = build_conversion_eligibility(ds, Scenario(max_km=km, conversions=True))
+            prio = elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"]
+            found = []
+            for method in (solve_network, solve_staged_lp):
+                t = time.perf_counter()
+                res = method(elig)
+                x = res.flows.merge(elig.arcs, how="right", on=["from_unit", "to_unit", "position_code",
+                                                                 "to_position_code"])["flow"].fillna(0)
+                found.append((objectives(elig.arcs, x.to_numpy(dtype="int64"), prio), res.status,
+                              time.perf_counter() - t))
+            checks.append((km, found))
+            print(f"  {km:g} km: network {found[0][0]} in {found[0][2]:.1f} s; staged LP {found[1][0]} "
+                  f"({found[1][1]}) in {found[1][2]:.1f} s — {'equal' if found[0][0] == found[1][0] else 'DIFFERENT'}",
+                  flush=True)
     shortage = plan.summary["shortage_before"]
     weighted = plan.summary["weighted_shortage_before"]
     print(f"\nshortage before: {shortage:,} posts; weighted {weighted:,}\n")
@@ -85,6 +109,8 @@ def main(argv=None) -> int:
               f"{r['fill_rate']:.1%} | {r['weighted_after']:,} | {r['ceiling']:,} / {r['ceiling_weighted']:,} | "
               f"{r['moves']:,} | {r['retrained']:,} ({r['in_place']:,}) | {r['training_cost_vnd']:,.0f} | "
               f"{r['total_km']:,.1f} | {r['method']} | {r['audit']} | {r['seconds']} |")
+    if any(f[0][0] != f[1][0] for _, f in checks):
+        return 1
     if a.check_ceiling:
         t = time.perf_counter()
         elig = build_conversion_eligibility(ds, Scenario(max_km=100_000.0, conversions=True))

@@ -163,7 +163,7 @@ def test_fill_comes_before_position_changes():
     assert plan.summary["retraining"]["training_cost_vnd"] == 9e6
 
 
-def test_weights_fallback_to_staged_mip_gives_the_same_plan():
+def test_weights_fallback_to_staged_lp_gives_the_same_plan():
     ds = ds_with([("A", 0), ("B", 8), ("C", 20)],
                  [("a1", "A", "VP", "1990-01-01", "M"), ("a2", "A", "VP", "1991-01-01", "M"),
                   ("b1", "B", "DC", "1990-01-01", "F")],
@@ -172,7 +172,7 @@ def test_weights_fallback_to_staged_mip_gives_the_same_plan():
     elig = build_conversion_eligibility(ds, ON)
     net = solve_conversion_flows(elig)
     staged = solve_conversion_flows(elig, cost_limit=1)        # the weights "do not fit"
-    assert "fallback" in staged.stages[0] and staged.method == "mip"
+    assert "fallback" in staged.stages[0] and staged.method == "staged_lp"
     assert (net.weighted_fill, net.total_km) == (staged.weighted_fill, staged.total_km)
     w = Weights.for_arcs(elig.arcs)
     assert w.w2 > w.m3 and w.w1 > w.w2 * w.m2 + w.m3

@@ -1,5 +1,5 @@
 """Retraining solved exactly: the plan equals a person-level MILP solved another way (scipy's
-HiGHS, stage by stage, from the raw tables), and the weighted network equals the staged MIP."""
+HiGHS, stage by stage, from the raw tables), and the weighted network equals the staged LPs."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +12,7 @@ from models.scenario import Scenario
 from optimizer.plan import solve
 from optimizer.reassign.conversions import build_conversion_eligibility
 from optimizer.reassign.eligibility import build_eligibility
-from optimizer.reassign.lexflow import objectives, solve_conversion_flows, solve_network, solve_staged_mip
+from optimizer.reassign.lexflow import objectives, solve_conversion_flows, solve_network, solve_staged_lp
 
 POSITIONS = ["P", "Q", "R"]
 
@@ -119,20 +119,20 @@ def test_plan_equals_person_level_milp(inst):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.sampled_from([None, 1, 2]), st.sampled_from([None, 1, 2]))
-def test_network_equals_staged_mip(inst, dep, arr):
+def test_network_equals_staged_lp(inst, dep, arr):
     ds, scen = inst
     elig = build_conversion_eligibility(ds, scen)
     limits = {"max_departures_per_unit": dep, "max_arrivals_per_unit": arr}
     net = solve_network(elig, **limits)
-    mip = solve_staged_mip(elig, 30, **limits)
-    assert mip.status == net.status == "optimal"
+    lp = solve_staged_lp(elig, 30, **limits)
+    assert lp.status == net.status == "optimal"
     prio = elig.pairs.drop_duplicates("position_code").set_index("position_code")["priority"]
 
     def objs(res):
         x = res.flows.merge(elig.arcs, how="right", on=["from_unit", "to_unit", "position_code",
                                                           "to_position_code"])["flow"].fillna(0)
         return objectives(elig.arcs, x.to_numpy(dtype=np.int64), prio)
-    assert objs(net) == objs(mip)
+    assert objs(net) == objs(lp)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +159,7 @@ def test_mip_solver_option_gives_the_network_plan():
     ds = make_ds(units, staff, quotas, positions=[("P", 1), ("Q", 3), ("R", 2)]).replace(conversions=conv)
     a = solve(ds, Scenario(conversions=True))
     b = solve(ds, Scenario(conversions=True, solver="mip"))
-    assert b.summary["method"] == "mip" and a.summary["method"] == "min_cost_flow"
+    assert b.summary["method"] == "staged_lp" and a.summary["method"] == "min_cost_flow"
     for k in ("weighted_shortage_after", "total_km", "moves"):
         assert a.summary[k] == b.summary[k]
     assert a.summary["retraining"]["retrained"] == b.summary["retraining"]["retrained"]

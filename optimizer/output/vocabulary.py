@@ -231,6 +231,7 @@ STATUS_SHORT_VI: dict[str, str] = {"optimal": "Tối ưu", "feasible": "Khả th
 METHOD_VI: dict[str, str] = {
     "min_cost_flow": "Luồng chi phí nhỏ nhất",
     "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
+    "staged_lp": "Quy hoạch tuyến tính theo từng bậc mục tiêu (ma trận mạng, nghiệm nguyên)",
 }
 
 

@@ -33,20 +33,26 @@ nodes (`MAX_COST_TIMES_NODES`; measured: it refuses max |cost| · (2n + 4) ≥ 2
 BAD_COST_RANGE), and when the optimal cost itself fits in int64. The solver's status is checked as
 well; on BAD_COST_RANGE, or when the weights do not fit, method 2 is used and the reason recorded.
 
-Method 2, ``mip`` (stage by stage, HiGHS through OR-Tools' model builder). Three integer programs
-over the same arcs: stage 1 maximises F1; stage 2 fixes F1 ≥ F1* and minimises F2; stage 3 also
-fixes F2 ≤ F2* and minimises F3. Each objective has integer coefficients and is solved to an
-absolute gap below 1 (so to optimality); no weights at all. Stage 1 is a network LP (integral);
-stages 2 and 3 add one or two side rows, so integrality is the solver's to ensure (branch and
-bound). When a stage's time runs out, the best plan found so far is kept as ``feasible`` with the
-bound and gap of that stage.
+Method 2, ``staged_lp`` (stage by stage, linear programs with reduced-cost fixing; HiGHS' dual
+simplex through scipy). Stage 1 maximises F1 over the flow polytope. Its constraint matrix (one row
+per surplus pair, per shortage pair, and per unit when limited: two laminar families) is a network
+matrix, totally unimodular, and every bound is an integer, so the simplex vertex is integral. By
+complementary slackness, with the stage's optimal duals, the *set of all* stage-1 optima is the
+polytope's face where every row with a nonzero dual is tight and every arc with a nonzero reduced
+cost sits at the bound it points to. Stage 2 minimises F2 over that face: the same matrix with some
+rows turned into equalities and some bounds fixed — still totally unimodular, still an integral
+vertex; its duals fix the face of stage-2 optima for stage 3 (F3). No weights, no side rows, no
+branching; each stage's vertex is checked to be integral, and the final plan to keep F1 and F2.
+It is what ``--solver mip`` runs (a branch-and-bound MIP with the earlier objectives as side rows
+was tried first: HiGHS needed minutes on one province for stage 2). When a stage's time runs
+out, the last stage's integral optimum is kept as ``feasible``.
 
 Per-unit limits (``max_departures_per_unit``, ``max_arrivals_per_unit``) count every move, a
 retraining in place included (it leaves one post of the unit and takes another): the conservative
 reading, and the one both methods share.
 
 Both methods are tested to give the same (F1, F2, F3) (tests/test_conversions_flow.py), and the
-network against person-level MILPs solved with scipy.
+whole plan against person-level MILPs solved stage by stage with scipy.
 """
 from __future__ import annotations
 
@@ -255,87 +261,77 @@ def _constraints(arcs: pd.DataFrame, max_departures_per_unit, max_arrivals_per_u
     return sp.vstack(blocks, format="csr"), np.concatenate(hi)
 
 
-def _mip_stage(A, lower, upper, objective, cap, maximize, time_limit, solver="highs"):
-    """One integer program: optimise objective · x s.t. lower ≤ A x ≤ upper, 0 ≤ x ≤ cap, integer.
-    Returns (status name, x or None, objective value, bound, seconds)."""
-    from ortools.linear_solver.python import model_builder as mb
+def _lp_stage(A, b, A_eq, b_eq, lower, upper, objective, time_limit):
+    """min objective · x s.t. A x ≤ b, A_eq x = b_eq, lower ≤ x ≤ upper, by HiGHS' dual simplex
+    (a basic solution and its duals). Returns scipy's result."""
+    from scipy.optimize import linprog
 
-    n = len(objective)
-    model = mb.Model()
-    h = model.helper
-    h.fill_model_from_sparse_data(np.zeros(n), cap, objective.astype(float), lower, upper, A)
-    for i in range(n):
-        h.set_var_integrality(i, True)
-    h.set_maximize(maximize)
-    s = mb.Solver(solver)
-    if not s.solver_is_supported():
-        s = mb.Solver("scip")
-        solver = "scip"
-    s.enable_output(False)
-    if solver == "highs":
-        s.set_solver_specific_parameters("mip_rel_gap=0\nmip_abs_gap=0.5\noutput_flag=false")
-    s.set_time_limit_in_seconds(max(float(time_limit), 0.01))
-    t = time.perf_counter()
-    st = s.solve(model)
-    seconds = time.perf_counter() - t
-    if st in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        x = np.rint(s.values(model.get_variables()).to_numpy()).astype(np.int64)
-        return st.name, x, float(s.objective_value), float(s.best_objective_bound), seconds
-    if st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
-        return st.name, None, float("nan"), float("nan"), seconds
-    raise RuntimeError(f"the MIP solver ended with status {st.name}")
+    return linprog(objective, A_ub=A, b_ub=b, A_eq=A_eq, b_eq=b_eq,
+                   bounds=np.column_stack([lower, upper]), method="highs-ds",
+                   options={"time_limit": max(float(time_limit), 0.01), "presolve": True})
 
 
-def solve_staged_mip(elig: Eligibility, time_limit: float = 60.0, *,
-                     max_departures_per_unit: int | None = None,
-                     max_arrivals_per_unit: int | None = None) -> FlowResult:
-    """Method 2: three integer programs, one objective each (see the module docstring)."""
+def solve_staged_lp(elig: Eligibility, time_limit: float = 60.0, *,
+                    max_departures_per_unit: int | None = None,
+                    max_arrivals_per_unit: int | None = None) -> FlowResult:
+    """Method 2: three linear programs, one objective each, the optimal face of each fixed for the
+    next by complementary slackness (see the module docstring)."""
     t0 = time.perf_counter()
     arcs = elig.arcs
     n = len(arcs)
     if n == 0:
-        return _empty(arcs, "mip", t0)
+        return _empty(arcs, "staged_lp", t0)
     prio = arcs["to_position_code"].map(_priorities(elig)).to_numpy(dtype=np.int64)
     conv = arcs["conversion"].to_numpy(dtype=np.int64)
     metres = _metres(arcs)
-    cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
-    A, upper = _constraints(arcs, max_departures_per_unit, max_arrivals_per_unit)
-    lower = np.full(A.shape[0], -np.inf)
+    A, b = _constraints(arcs, max_departures_per_unit, max_arrivals_per_unit)
+    lower = np.zeros(n)
+    upper = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(float)
+    tight = np.zeros(A.shape[0], dtype=bool)          # rows fixed at equality by earlier stages
     build = time.perf_counter() - t0
     deadline = time.perf_counter() + float(time_limit)
-    stages, x_best, solve = [], np.zeros(n, dtype=np.int64), 0.0
-    plan = [("weighted fill", prio, True), ("position changes", conv, False), ("metres", metres, False)]
-    fixed = []   # (row, lower, upper) of the objectives already optimised
-    bounds = [float("nan")] * 3
-    for k, (name, obj, maximize) in enumerate(plan):
-        rows = sp.vstack([A] + [sp.csr_matrix(r.astype(float)[None, :]) for r, _, _ in fixed], format="csr")
-        lo = np.concatenate([lower, [f[1] for f in fixed]])
-        hi = np.concatenate([upper, [f[2] for f in fixed]])
-        status, x, value, bound, seconds = _mip_stage(rows, lo, hi, obj, cap, maximize,
-                                                      deadline - time.perf_counter())
+    stages, solve, x = [], 0.0, np.zeros(n, dtype=np.int64)
+    plan = [("weighted fill", -prio), ("position changes", conv), ("metres", metres)]
+    for k, (name, obj) in enumerate(plan):
+        A_eq = A[tight] if tight.any() else None
+        b_eq = b[tight] if tight.any() else None
+        t = time.perf_counter()
+        res = _lp_stage(A[~tight], b[~tight], A_eq, b_eq, lower, upper, obj.astype(float),
+                        deadline - time.perf_counter())
+        seconds = time.perf_counter() - t
         solve += seconds
-        stages.append({"stage": name, "status": status, "seconds": seconds,
-                       "objective": value, "bound": bound})
-        if x is not None:
-            x_best = x
-        if status != "OPTIMAL":
-            bounds[k] = bound
-            f1, f2, f3 = objectives(arcs, x_best, _priorities(elig))
-            if k == 0:
-                fill_bound = min(float(np.floor(bound + 1e-6)) if bound == bound else float(elig.ceiling_weighted),
-                                 float(elig.ceiling_weighted))
-                gap = (fill_bound - f1) / max(1.0, fill_bound)
-            else:
-                fill_bound = float(f1)
-                gap = 0.0 if bound != bound else abs(value - bound) / max(1.0, abs(value))
-            return _result(arcs, x_best, Status.FEASIBLE, "mip", f1, fill_bound, f3, bounds[2], gap, solve, build,
-                           stages)
-        achieved = int(round(value))
-        # fix the optimum of this stage for the next (integer objective: exact)
-        fixed.append((obj, achieved if maximize else -np.inf, np.inf if maximize else achieved))
-    f1, f2, f3 = objectives(arcs, x_best, _priorities(elig))
+        stages.append({"stage": name, "status": res.message if res.status else "OPTIMAL", "seconds": seconds,
+                       "fixed_arcs": int((lower == upper).sum()), "tight_rows": int(tight.sum())})
+        if res.status != 0:
+            # time limit (or a numerical failure): keep the last integral optimum of the stages before
+            f1, f2, f3 = objectives(arcs, x, _priorities(elig))
+            bound = float(elig.ceiling_weighted) if k == 0 else float(f1)
+            return _result(arcs, x, Status.FEASIBLE, "staged_lp", f1, bound, f3, float("nan"),
+                           (bound - f1) / max(1.0, bound), solve, build, stages)
+        x_lp = res.x
+        x = np.rint(x_lp).astype(np.int64)
+        if np.abs(x_lp - x).max(initial=0) > 1e-6:
+            raise RuntimeError(f"stage {name}: the LP vertex is not integral (network matrix expected)")
+        stages[-1]["objective"] = int(obj @ x)
+        if k == len(plan) - 1:
+            break
+        # complementary slackness with this stage's duals: every optimal solution has these rows
+        # tight and these arcs at their bound, and any feasible solution that has them is optimal
+        rows_free = np.flatnonzero(~tight)
+        duals = np.zeros(A.shape[0])
+        duals[rows_free] = res.ineqlin.marginals
+        tight |= np.abs(duals) > 1e-7
+        at_lower = np.abs(res.lower.marginals) > 1e-7
+        at_upper = np.abs(res.upper.marginals) > 1e-7
+        upper = np.where(at_lower, lower, upper)
+        lower = np.where(at_upper, upper, lower)
+    f1, f2, f3 = objectives(arcs, x, _priorities(elig))
+    if -f1 != stages[0]["objective"] or f2 != stages[1]["objective"]:
+        raise RuntimeError("staged LP: a later stage lost an earlier optimum (fixing failed)")
+    if (A @ x > b + 1e-9).any():
+        raise RuntimeError("staged LP: the plan breaks a supply, shortage or unit limit")
     stages[-1].update(weighted_fill=f1, position_changes=f2, metres=f3)
-    return _result(arcs, x_best, Status.OPTIMAL, "mip", f1, float(f1), f3, f3, 0.0, solve, build, stages)
+    return _result(arcs, x, Status.OPTIMAL, "staged_lp", f1, float(f1), f3, f3, 0.0, solve, build, stages)
 
 
 def solve_conversion_flows(elig: Eligibility, *, time_limit: float = 60.0, method: str = "auto",
@@ -344,27 +340,27 @@ def solve_conversion_flows(elig: Eligibility, *, time_limit: float = 60.0, metho
                            cost_limit: int = MAX_COST_TIMES_NODES) -> FlowResult:
     """Solve the reassignment with retraining exactly.
 
-    ``auto``/``min_cost_flow``: the weighted network; if its weights do not fit, the staged MIP
-    (recorded in ``stages``). ``mip``: the staged MIP; if it does not finish, the network's
-    optimum when the weights fit (recorded), else the MIP's best plan as ``feasible``.
+    ``auto``/``min_cost_flow``: the weighted network; if its weights do not fit, the staged LPs
+    (recorded in ``stages``). ``mip``: the staged LPs; if they do not finish, the network's
+    optimum when the weights fit (recorded), else the best plan found as ``feasible``.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     limits = {"max_departures_per_unit": max_departures_per_unit, "max_arrivals_per_unit": max_arrivals_per_unit}
     if method == "mip":
-        res = solve_staged_mip(elig, time_limit, **limits)
+        res = solve_staged_lp(elig, time_limit, **limits)
         if res.status == "optimal":
             return res
         try:
             net = solve_network(elig, cost_limit=cost_limit, **limits)
         except CostRangeError:
             return res
-        note = {"fallback": f"the staged MIP ended {res.status} within {time_limit:g} s; "
+        note = {"fallback": f"the staged LP ended {res.status} within {time_limit:g} s; "
                             "the weighted network solved the same constraints exactly"}
         return dataclasses.replace(net, stages=[*res.stages, *net.stages, note])
     try:
         return solve_network(elig, cost_limit=cost_limit, **limits)
     except CostRangeError as e:
-        res = solve_staged_mip(elig, time_limit, **limits)
-        note = {"fallback": f"{e}; solved stage by stage with the MIP instead"}
+        res = solve_staged_lp(elig, time_limit, **limits)
+        note = {"fallback": f"{e}; solved stage by stage by linear programs instead"}
         return dataclasses.replace(res, stages=[note, *res.stages])
