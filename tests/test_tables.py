@@ -28,6 +28,8 @@ CONTRACT_COLUMNS = {
                  ("expertise", True), ("seniority", False)],
     "province_needs": [("province_code", True), ("area", True), ("weight", True)],
     "distances": [("from_unit", True), ("to_unit", True), ("km", True)],
+    "conversions": [("from_position", True), ("to_position", True), ("training_months", True),
+                    ("training_cost_vnd", False)],
 }
 
 
@@ -38,7 +40,7 @@ def test_row_models_have_the_contract_columns_in_order(table):
 
 def test_required_and_optional_tables():
     assert REQUIRED_TABLES == ("provinces", "units", "positions", "staff", "quotas")
-    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances")
+    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "conversions")
     assert list(TABLES) == [*REQUIRED_TABLES, *OPTIONAL_TABLES]
 
 
