@@ -146,9 +146,11 @@ def check_province_codes(ds: Dataset, scenario: Scenario, keys: tuple[str, ...] 
     that names codes the dataset does not have ("provinces: unknown province code(s) 99").
     """
     known = set(ds.provinces["province_code"])
+    named = {"provinces": scenario.provinces, "cross_province_into": scenario.cross_province_into,
+             "quota_adjust_pct_by_province": list(scenario.quota_adjust_pct_by_province)}
     lines, first = [], None
     for key in keys:
-        unknown = sorted(set(getattr(scenario, key)) - known)
+        unknown = sorted(set(named[key]) - known)
         if unknown:
             lines.append(f"{key}: unknown province code(s) {', '.join(unknown)}")
             first = first or (key, unknown[0])

@@ -12,16 +12,24 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import pandas as pd
 import typer
+from rich.console import Console
 
 from models.dataset import Dataset
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.validation import DatasetError
+from optimizer.compare import compare as run_compare
+from optimizer.compare import print_comparison, sweep, write_comparison
+from optimizer.officers import PostingError, post_officers, write_postings
+from optimizer.output.plan_files import write_plan
+from optimizer.plan import PlanAuditError
+from optimizer.plan import solve as solve_plan
 
 DEBUG_ENV = "STAFFING_DEBUG"
 
@@ -160,12 +168,10 @@ OutArg = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output
 
 
 def _console():
-    from rich.console import Console
     return Console(stderr=True, highlight=False)
 
 
 def _write_postings_for(ds: Dataset, postings, out: Path) -> list[Path]:
-    from optimizer.officers import write_postings
     return write_postings(postings, out, note=ds.note)
 
 
@@ -193,10 +199,6 @@ def solve(
                               "dataset's conversions table (CONTRACT.md §6).")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
-    import time
-
-    from optimizer.output.plan_files import write_plan
-    from optimizer.plan import PlanAuditError, solve as solve_plan
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
                              protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
@@ -226,6 +228,7 @@ def solve(
         status.update("writing the files…")
         written = write_plan(plan, out)
         if report:
+            # imported here on purpose: matplotlib (≈ 0.5 s) only when a report is drawn
             from optimizer.output.report import write_report
             written.append(write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces))
     s = plan.summary
@@ -260,8 +263,6 @@ def officers(
         "--allow-home-province", help="Officers may be posted to their home province.")] = False,
 ) -> None:
     """Post the Ministry's support officers, one to each province, with the best match of expertise."""
-    from optimizer.officers import PostingError, post_officers
-
     ds = _load_or_exit(dataset)
     if not ds.has_officers:
         typer.echo("error: the dataset has no officers / province_needs tables: nothing to post", err=True)
@@ -298,8 +299,6 @@ def compare(
     processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 2,
 ) -> None:
     """Solve several scenarios (in parallel) and compare their key figures side by side."""
-    from optimizer.compare import compare as run_compare, print_comparison, sweep, write_comparison
-
     scenarios = []
     for f in scenario_files or []:
         s = _scenario_or_exit(f)

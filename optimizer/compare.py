@@ -49,8 +49,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.validation import DatasetError
+from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
+from optimizer.output.vocabulary import (COMPARISON_DESCRIPTIONS_VI, COMPARISON_LABELS_EN, COMPARISON_LABELS_VI,
+                                         METHOD_VI, SCENARIO_LABELS_VI, STATUS_SHORT_VI, STATUS_VI,
+                                         SUMMARY_LABELS_VI)
+from optimizer.output.vocabulary import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
+from optimizer.output.vocabulary import LABELS_VI as PLAN_LABELS_VI
+from optimizer.plan import solve
 
 __all__ = ["compare", "sweep", "write_comparison", "print_comparison", "ComparisonError",
            "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "LABELS_VI", "LABELS_EN"]
@@ -88,17 +96,9 @@ _FLOAT_COLUMNS = ("max_km", "protect_years", "quota_adjust_pct", "fill_rate", "t
 
 
 def _labels_vi() -> dict[str, str]:
-    from optimizer.output.tables import LABELS_VI as PLAN_LABELS_VI
-    from optimizer.output.tables import SCENARIO_LABELS_VI, SUMMARY_LABELS_VI
-
-    own = {
-        "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
-        "wall_seconds": "Thời gian chạy kịch bản (giây)",
-        "data_note": "Ghi chú về dữ liệu",
-    }
     out = {}
     for col in COLUMNS:
-        for table in (own, SCENARIO_LABELS_VI, SUMMARY_LABELS_VI, PLAN_LABELS_VI):
+        for table in (COMPARISON_LABELS_VI, SCENARIO_LABELS_VI, SUMMARY_LABELS_VI, PLAN_LABELS_VI):
             if col in table:
                 out[col] = table[col]
                 break
@@ -107,54 +107,10 @@ def _labels_vi() -> dict[str, str]:
     return out
 
 
-#: Vietnamese column labels (workbook header, table rows): export's labels where it has them.
+#: Vietnamese column labels (workbook header, table rows): the plan's labels where it has them.
 LABELS_VI: dict[str, str] = _labels_vi()
-
-LABELS_EN: dict[str, str] = {
-    "name": "scenario",
-    "max_km": "max km per move",
-    "cross_province": "cross-province moves",
-    "cross_province_into": "cross-province: only into",
-    "provinces": "provinces planned (empty: all)",
-    "protect_years": "protect within … years of retirement",
-    "plan_date": "plan date",
-    "quota_adjust_pct": "quota adjustment (%)",
-    "quota_adjust_pct_by_province": "quota adjustment by province (%)",
-    "dataset": "dataset",
-    "shortage_before": "shortage before",
-    "shortage_after": "shortage after",
-    "fill_rate": "fill rate",
-    "moves": "moves",
-    "total_km": "total km",
-    "mean_km": "mean km per move",
-    "units_short_before": "units short before",
-    "units_short_after": "units short after",
-    "ceiling": "ceiling (fillable, no km limit)",
-    "ceiling_fill_rate": "fill rate of the ceiling",
-    "weighted_shortage_before": "weighted shortage before",
-    "weighted_shortage_after": "weighted shortage after",
-    "surplus_after": "surplus after",
-    "status": "solver status",
-    "method": "method",
-    "solve_seconds": "solver seconds",
-    "wall_seconds": "scenario seconds",
-    "data_note": "data note",
-}
-
-DESCRIPTIONS_VI: dict[str, str] = {
-    "name": "Tên kịch bản (trong tệp kịch bản, hoặc do lệnh quét khoảng cách đặt).",
-    "quota_adjust_pct_by_province": "Điều chỉnh biên chế riêng của từng tỉnh, dạng "
-                                    "'mã tỉnh: ±%'; thay cho mức điều chỉnh chung ở tỉnh đó.",
-    "dataset": "Thư mục hoặc tệp dữ liệu đã dùng.",
-    "fill_rate": "Số chỗ thiếu được lấp ÷ số chỗ thiếu trước điều động.",
-    "ceiling": "Số chỗ thiếu lấp được nhiều nhất nếu không giới hạn khoảng cách "
-               "(cùng các quy tắc khác).",
-    "ceiling_fill_rate": "Số chỗ thiếu được lấp ÷ trần.",
-    "solve_seconds": "Thời gian của bộ giải (giây); thay đổi giữa các lần chạy.",
-    "wall_seconds": "Thời gian của cả quy trình cho kịch bản này, không kể đọc dữ liệu "
-                    "(giây); thay đổi giữa các lần chạy.",
-}
-
+LABELS_EN: dict[str, str] = COMPARISON_LABELS_EN
+DESCRIPTIONS_VI: dict[str, str] = COMPARISON_DESCRIPTIONS_VI
 
 class ComparisonError(RuntimeError):
     """A scenario of a comparison failed for a reason other than bad input."""
@@ -211,7 +167,6 @@ class _Runner:
         self.ds = None
 
     def dataset(self, path: str):
-        from models.io import read_dataset
 
         if self.path != path:
             self.ds = None                      # free the previous one first
@@ -222,7 +177,6 @@ class _Runner:
     def run(self, scenario: Scenario, path: str) -> dict:
         """The figures of one scenario, or {"error": ...} in a form that crosses processes."""
         try:
-            from optimizer.plan import solve
 
             ds = self.dataset(path)
             t = time.perf_counter()
@@ -292,7 +246,6 @@ def _dataset_text(scenario: Scenario, dataset_path) -> str:
         return str(scenario.dataset)
     if dataset_path is not None:
         return str(dataset_path)
-    from models.io import default_dataset_path
 
     return str(default_dataset_path())
 
@@ -464,7 +417,6 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
     column widths; sheet "Ghi chú" with the data note (`note`, else the table's own) and what
     each column means. The same table gives the same bytes.
     """
-    from optimizer.output.tables import write_csv_table
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -477,8 +429,6 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
 def _write_xlsx(frame: pd.DataFrame, path: Path, note: str) -> Path:
     import datetime as dt
 
-    from optimizer.output.tables import DESCRIPTIONS_VI as PLAN_DESCRIPTIONS_VI
-    from optimizer.output.tables import METHOD_VI, STATUS_VI, Sheet, TextSheet, write_workbook
 
     dates = sorted(d for d in frame["plan_date"].astype(str) if d)
     try:
@@ -508,15 +458,12 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, note: str) -> Path:
 
 # --------------------------------------------------------------------------- terminal
 
-_STATUS_SHORT = {"optimal": "tối ưu", "feasible": "khả thi", "infeasible": "không khả thi"}
-
-
 def _cell_text(name: str, value: Any) -> str:
     """A value as the terminal shows it (short: the workbook has the full wording)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if name == "status":
-        return _STATUS_SHORT.get(str(value), str(value))
+        return STATUS_SHORT_VI.get(str(value), str(value)).lower()
     if isinstance(value, (bool, np.bool_)):
         return "có" if value else "không"
     if name in ("fill_rate", "ceiling_fill_rate"):

@@ -29,7 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 import optimizer.cli as cli
-from conftest import TINY_NOTE, snapshot, tiny_tables, write_tables
+from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
 
 runner = CliRunner()
 

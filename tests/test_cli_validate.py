@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 import optimizer.cli as cli
-from conftest import TINY_BALANCE, TINY_NOTE, snapshot, tiny_tables, write_tables
+from datasets import TINY_BALANCE, TINY_NOTE, snapshot, tiny_tables, write_tables
 from models.io import DATASET_ENV, dataset_from_rows, write_xlsx
 
 runner = CliRunner()

@@ -28,7 +28,7 @@ import pytest
 from openpyxl import load_workbook
 from rich.console import Console
 
-from conftest import TINY_NOTE, tiny_tables, write_tables
+from datasets import TINY_NOTE, tiny_tables, write_tables
 from models.io import default_dataset_path, read_dataset
 from models.scenario import Scenario, ScenarioError
 from models.validation import DatasetError

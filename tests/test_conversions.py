@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from builders import KM_PER_DEG, make_ds
-from conftest import tiny_tables, write_tables
+from datasets import tiny_tables, write_tables
 from models.io import dataset_from_rows, read_dataset
 from models.scenario import Scenario
 from models.validation import DatasetError

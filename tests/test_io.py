@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import models.io
-from conftest import TINY_NOTE, snapshot, tiny_tables, write_tables
+from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
 from models.dataset import Dataset
 from models.io import (DATASET_ENV, dataset_from_rows, default_dataset_path, read_dataset,
                        write_csv_folder, write_xlsx)

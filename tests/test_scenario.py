@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from conftest import tiny_tables
+from datasets import tiny_tables
 from models.io import dataset_from_rows
 from models.scenario import Scenario, ScenarioError, apply_quota_adjustment
 

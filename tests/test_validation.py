@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import tiny_tables
+from datasets import tiny_tables
 from models.io import dataset_from_rows
 from models.tables import TABLES, columns, normalise_text
 from models.validation import DatasetError, Problem, check_table

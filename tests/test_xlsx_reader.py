@@ -25,7 +25,7 @@ from openpyxl.styles.numbers import is_timedelta_format as openpyxl_is_timedelta
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 import models.io
-from conftest import tiny_tables
+from datasets import tiny_tables
 from models import xlsx
 from models.io import dataset_from_rows, read_dataset, write_xlsx
 from models.validation import DatasetError

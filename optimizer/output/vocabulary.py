@@ -259,3 +259,58 @@ OFFICER_LABELS_VI: dict[str, str] = {
     "priority": "Mức ưu tiên của tỉnh",
     "loss_if_posted": "Điểm giảm nếu được cử",
 }
+
+
+#: Labels of the comparison's own columns (the others come from the plan's vocabulary).
+COMPARISON_LABELS_VI: dict[str, str] = {
+    "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
+    "wall_seconds": "Thời gian chạy kịch bản (giây)",
+    "data_note": "Ghi chú về dữ liệu",
+}
+
+#: The comparison's columns in English (the terminal table is bilingual).
+COMPARISON_LABELS_EN: dict[str, str] = {
+    "name": "scenario",
+    "max_km": "max km per move",
+    "cross_province": "cross-province moves",
+    "cross_province_into": "cross-province: only into",
+    "provinces": "provinces planned (empty: all)",
+    "protect_years": "protect within … years of retirement",
+    "plan_date": "plan date",
+    "quota_adjust_pct": "quota adjustment (%)",
+    "quota_adjust_pct_by_province": "quota adjustment by province (%)",
+    "dataset": "dataset",
+    "shortage_before": "shortage before",
+    "shortage_after": "shortage after",
+    "fill_rate": "fill rate",
+    "moves": "moves",
+    "total_km": "total km",
+    "mean_km": "mean km per move",
+    "units_short_before": "units short before",
+    "units_short_after": "units short after",
+    "ceiling": "ceiling (fillable, no km limit)",
+    "ceiling_fill_rate": "fill rate of the ceiling",
+    "weighted_shortage_before": "weighted shortage before",
+    "weighted_shortage_after": "weighted shortage after",
+    "surplus_after": "surplus after",
+    "status": "solver status",
+    "method": "method",
+    "solve_seconds": "solver seconds",
+    "wall_seconds": "scenario seconds",
+    "data_note": "data note",
+}
+
+#: What the comparison's own columns mean (the workbook's notes).
+COMPARISON_DESCRIPTIONS_VI: dict[str, str] = {
+    "name": "Tên kịch bản (trong tệp kịch bản, hoặc do lệnh quét khoảng cách đặt).",
+    "quota_adjust_pct_by_province": "Điều chỉnh biên chế riêng của từng tỉnh, dạng "
+                                    "'mã tỉnh: ±%'; thay cho mức điều chỉnh chung ở tỉnh đó.",
+    "dataset": "Thư mục hoặc tệp dữ liệu đã dùng.",
+    "fill_rate": "Số chỗ thiếu được lấp ÷ số chỗ thiếu trước điều động.",
+    "ceiling": "Số chỗ thiếu lấp được nhiều nhất nếu không giới hạn khoảng cách "
+               "(cùng các quy tắc khác).",
+    "ceiling_fill_rate": "Số chỗ thiếu được lấp ÷ trần.",
+    "solve_seconds": "Thời gian của bộ giải (giây); thay đổi giữa các lần chạy.",
+    "wall_seconds": "Thời gian của cả quy trình cho kịch bản này, không kể đọc dữ liệu "
+                    "(giây); thay đổi giữa các lần chạy.",
+}

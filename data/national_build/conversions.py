@@ -1,13 +1,13 @@
 #!/usr/bin/env python
 """The retraining paths shipped with the national dataset: ``data/national/conversions.csv``.
 
-    python data/conversions_national.py [--out data/national]
+    python data/national_build/conversions.py [--out data/national]   # this table alone
 
 SYNTHETIC: a plausible list written for the project, not a Ministry list. Each row says that a
 civil servant of ``from_position`` may take a post of ``to_position`` after ``training_months``
 of training costing ``training_cost_vnd`` (CONTRACT.md §6), with the reason in ``reason`` (an
-extra column, carried along). `build_national.py` writes it with the other tables and puts
-`readme_section()` in ``data/national/README.md``.
+extra column, carried along). `national_build.cli` writes it with the other tables and
+`national_build.readme` puts `readme_section()` in ``data/national/README.md``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import csv
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent   # data/
 
 #: synthetic cost of training, per month of course (VND): tuition of a state "bồi dưỡng" course
 #: and materials; travel and the salary paid during training are not counted
@@ -96,7 +96,7 @@ def readme_section() -> str:
 may take a post of the second after training (Decree 170/2025: they must meet the new
 position's competency framework; Official Letter 7415/BNV names training as one of the ways to
 fill commune gaps). The list is written for this project, plausible but **not** a Ministry list;
-it is written by `data/conversions_national.py`, with the reason of each row in the extra
+it is written by `data/national_build/conversions.py`, with the reason of each row in the extra
 columns `rule` and `reason`. Rules followed:
 
 1. **General administration into records and the one-stop desk** ({by_rule[GENERAL]} paths):
