@@ -101,7 +101,7 @@ def self_check(out: Path) -> list[str]:
         ds = read_dataset(out)
     except DatasetError as e:
         return errs + [str(p) for p in e.problems]
-    missing = [f"{name}.csv" for name in TABLES if name != "distances"
+    missing = [f"{name}.csv" for name in TABLES if name not in ("distances", "conversions")
                and getattr(ds, name) is None]
     if missing:
         return errs + [f"missing tables: {', '.join(missing)}"]
