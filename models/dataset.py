@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 TABLE_NAMES = ("provinces", "units", "positions", "staff", "quotas",
-               "officers", "province_needs", "distances", "areas", "decisions", "wishes")
+               "officers", "province_needs", "distances", "areas", "decisions", "wishes", "conversions")
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +29,7 @@ class Dataset:
     areas: pd.DataFrame | None = None
     decisions: pd.DataFrame | None = None      # CONTRACT.md §8: keep / exempt / move
     wishes: pd.DataFrame | None = None         # CONTRACT.md §8: staff_id, unit_code, rank
+    conversions: pd.DataFrame | None = None     # retraining paths (CONTRACT.md §6)
     source: Path | None = None
     note: str = ""
     meta: dict = field(default_factory=dict)

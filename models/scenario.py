@@ -20,11 +20,11 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from models.dataset import Dataset
 
@@ -72,6 +72,21 @@ class Scenario(BaseModel):
     max_departures_per_unit: int | None = Field(None, ge=0)
     #: at most this many staff may arrive in one unit in all positions together
     max_arrivals_per_unit: int | None = Field(None, ge=0)
+    #: moves may also retrain a person into another position listed in the dataset's
+    #: `conversions` table (CONTRACT.md §6; `solve --conversions`)
+    conversions: bool = False
+
+    #: settings left out of a dump while they hold their default, so that the outputs of a plan
+    #: made without them stay byte for byte what they were before the setting existed
+    OMITTED_AT_DEFAULT: ClassVar[tuple[str, ...]] = ("conversions",)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        data = handler(self)
+        for key in self.OMITTED_AT_DEFAULT:
+            if key in data and data[key] == type(self).model_fields[key].default:
+                del data[key]
+        return data
 
     # ---- the roadmap to the quota (CONTRACT.md §9; `staffing roadmap`)
     #: the first and last decision dates are 1 January of these years

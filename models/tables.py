@@ -38,7 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 __all__ = [
     "ProvinceRow", "UnitRow", "PositionRow", "StaffRow", "QuotaRow", "OfficerRow",
-    "ProvinceNeedRow", "DistanceRow", "DecisionRow", "WishRow", "DECISIONS", "TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES",
+    "ProvinceNeedRow", "DistanceRow", "DecisionRow", "WishRow", "DECISIONS", "ConversionRow", "TABLES",
+    "REQUIRED_TABLES", "OPTIONAL_TABLES",
     "UNIT_TYPES", "GROUPS", "GENDERS", "BOOL_WORDS", "Labels", "Column", "columns",
     "parse_bool", "parse_number", "parse_whole", "parse_date", "normalise_text", "label_key",
     "NUMBER_PATTERN", "DATE_PATTERN", "MAX_WHOLE", "AreaRow", "DMY_PATTERN", "DATE_FORMS",
@@ -376,12 +377,24 @@ class WishRow(_Row):
     staff_id: str
     unit_code: str
     rank: int = Field(ge=1)
+class ConversionRow(_Row):
+    """A listed retraining path (CONTRACT.md §6): staff of `from_position` may take a post of
+    `to_position` after `training_months` of training costing `training_cost_vnd`."""
+    KEY: ClassVar = ("from_position", "to_position")
+    REFERENCES: ClassVar = {"from_position": ("positions", "position_code"),
+                            "to_position": ("positions", "position_code")}
+    from_position: str
+    to_position: str
+    training_months: int = Field(ge=0)
+    training_cost_vnd: float = Field(0.0, ge=0)
 
 
 TABLES: dict[str, type[_Row]] = {
     "provinces": ProvinceRow, "units": UnitRow, "positions": PositionRow, "staff": StaffRow,
     "quotas": QuotaRow, "officers": OfficerRow, "province_needs": ProvinceNeedRow,
     "distances": DistanceRow, "areas": AreaRow, "decisions": DecisionRow, "wishes": WishRow,
+    "conversions": ConversionRow,
 }
 REQUIRED_TABLES: tuple[str, ...] = ("provinces", "units", "positions", "staff", "quotas")
-OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances", "areas", "decisions", "wishes")
+OPTIONAL_TABLES: tuple[str, ...] = ("officers", "province_needs", "distances", "areas", "decisions", "wishes",
+                                    "conversions")

@@ -22,7 +22,8 @@ The rules, in the order they run (each is one function below):
   and enumerations parse; bounds hold (latitude, longitude, priority ≥ 1, quota ≥ 0, …);
 - `duplicate_keys`: no two rows share a table's key;
 - `unknown_references`: codes that refer to another table are found there;
-- `conflicting_distances`: a pair given in both directions has one distance.
+- `conflicting_distances`: a pair given in both directions has one distance;
+- `conversion_self_pairs`: a retraining path leads to another position.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from models.tables import (
 
 __all__ = ["Problem", "DatasetError", "group", "validate_tables", "check_table", "table_presence",
            "header_problems", "missing_columns", "cell_problems", "duplicate_keys", "empty_table",
-           "unknown_references", "conflicting_distances"]
+           "unknown_references", "conflicting_distances", "conversion_self_pairs"]
 
 ROW_COLUMN = "_row"
 
@@ -414,6 +415,14 @@ def conflicting_distances(frame: pd.DataFrame) -> list[Problem]:
             .itertuples(index=False)]
 
 
+def conversion_self_pairs(frame: pd.DataFrame) -> list[Problem]:
+    """A retraining path leads to another position (from_position ≠ to_position)."""
+    bad = frame.loc[(frame["from_position"] != "") & (frame["from_position"] == frame["to_position"])]
+    return [Problem("conversions", int(r), "to_position", v,
+                    "the same as from_position: a retraining path must lead to another position")
+            for r, v in zip(bad[ROW_COLUMN], bad["to_position"])]
+
+
 def _number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
@@ -454,6 +463,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame | None], *,
     problems += unknown_references(typed, broken)
     if "distances" in typed and ("distances", "km") not in broken:
         problems += conflicting_distances(typed["distances"])
+    if "conversions" in typed and not {("conversions", "from_position"), ("conversions", "to_position")} & broken:
+        problems += conversion_self_pairs(typed["conversions"])
     covered = set(covered)
     if covered:
         problems = problems[:given] + [p for p in problems[given:]

@@ -229,13 +229,17 @@ def solve(
              "stays short most evenly over the units (default: none).")] = None,
     explain: Annotated[Optional[bool], typer.Option(
         "--explain", help="Also write sensitivity.csv, reasons and remedies by province (workbook, report).")] = None,
+    conversions: Annotated[Optional[bool], typer.Option(
+        "--conversions", help="Moves may also retrain a person into another position listed in the "
+                              "dataset's conversions table (CONTRACT.md §6).")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
 
     scen = _scenario_or_exit(scenario, max_km=max_km, cross_province=cross_province,
                              protect_years=protect_years, plan_date=plan_date, time_limit=time_limit,
                              solver=solver, allow_home_province=allow_home_province,
-                             provinces=province or None, fairness=fairness, explain=explain)
+                             provinces=province or None, fairness=fairness, explain=explain,
+                             conversions=conversions)
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
     check_output_folder(out)           # refuse a foreign --out before solving, not after
@@ -247,6 +251,9 @@ def solve(
     with console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
+        if scen.conversions and (ds.conversions is None or ds.conversions.empty):
+            console.print("[yellow]![/] --conversions: the dataset has no conversions table, so no one "
+                          "can be retrained; only same-position moves are made")
 
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
@@ -286,6 +293,10 @@ def solve(
             line += (f"; against the baseline: kept {s['baseline_kept']:,}, dropped {s['baseline_dropped']:,}, "
                      f"added {s['baseline_added']:,}")
         typer.echo(line)
+    rt = s.get("retraining")
+    if rt:
+        typer.echo(f"Retraining: {rt['retrained']:,} of the moves change position "
+                   f"({rt['retrained_in_place']:,} in place), training cost {rt['training_cost_vnd']:,.0f} VND")
     off = s.get("officers")
     if off:
         if off.get("status") == "optimal":

@@ -23,9 +23,12 @@ from models.scenario import (Scenario, ScenarioError, apply_quota_adjustment, ch
 from optimizer.explain import PlanExplanation, explain_stage, fair_flows
 from optimizer.officers import PostingError, post_officers
 from optimizer.reassign.audit import Violation, check_plan
+from optimizer.reassign.conversions import build_conversion_eligibility
 from optimizer.reassign.eligibility import Eligibility, build_eligibility
+from optimizer.reassign.lexflow import solve_conversion_flows
 from optimizer.reassign.loop import in_play, solve_in_loop
 from optimizer.reassign.network import solve_flows
+from optimizer.reassign.retraining import retraining_summary
 from optimizer.reassign.selection import choose_persons
 from optimizer.status import Status
 from optimizer.summary import Summary, make_summary
@@ -71,7 +74,9 @@ def units_after_table(ds: Dataset, elig: Eligibility, transfers: pd.DataFrame) -
     p = elig.pairs
     key = ["unit_code", "position_code"]
     dep = transfers.groupby(["from_unit", "position_code"]).size().rename("departures")
-    arr = transfers.groupby(["to_unit", "position_code"]).size().rename("arrivals")
+    # a retrained person (CONTRACT.md §6) leaves position p and arrives in position q
+    arrive_as = "to_position_code" if "to_position_code" in transfers.columns else "position_code"
+    arr = transfers.groupby(["to_unit", arrive_as]).size().rename("arrivals")
     dep.index.names = key
     arr.index.names = key
     out = p.set_index(key).join(dep).join(arr).fillna({"departures": 0, "arrivals": 0}).reset_index()
@@ -108,11 +113,13 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
     loop = fair = None
+    retraining = scenario.conversions   # CONTRACT.md §6
     if in_play(ds, baseline):   # decisions, wishes, baseline (CONTRACT.md §8)
-        if scenario.fairness == "leximin":
-            raise ScenarioError("fairness = leximin cannot yet be combined with decisions, wishes or a "
-                                "baseline (CONTRACT.md §7, §8): run the fair plan without them",
-                                key="fairness", value=scenario.fairness)
+        if scenario.fairness == "leximin" or retraining:
+            raise ScenarioError("fairness = leximin and conversions cannot yet be combined with decisions, "
+                                "wishes or a baseline (CONTRACT.md §6–§8): run those plans without them",
+                                key="fairness" if scenario.fairness == "leximin" else "conversions",
+                                value=scenario.fairness if scenario.fairness == "leximin" else True)
         t = time.perf_counter()
         say("model")
         loop = solve_in_loop(ds, scenario, baseline)
@@ -122,14 +129,15 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     else:
         t = time.perf_counter()
         say("eligibility")
-        elig = build_eligibility(ds, scenario)
+        elig = (build_conversion_eligibility if retraining else build_eligibility)(ds, scenario)
         timings["eligibility"] = time.perf_counter() - t
 
         t = time.perf_counter()
         say("model")
-        res = solve_flows(elig, time_limit=float(scenario.time_limit), method=scenario.solver,
-                          max_departures_per_unit=scenario.max_departures_per_unit,
-                          max_arrivals_per_unit=scenario.max_arrivals_per_unit)
+        solve_fn = solve_conversion_flows if retraining else solve_flows
+        res = solve_fn(elig, time_limit=float(scenario.time_limit), method=scenario.solver,
+                       max_departures_per_unit=scenario.max_departures_per_unit,
+                       max_arrivals_per_unit=scenario.max_arrivals_per_unit)
         timings["model"] = time.perf_counter() - t
 
         if scenario.fairness == "leximin":
@@ -184,6 +192,8 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
                                   km_bound=fair.total_km if fair.status == "optimal" else float("nan"))
     summary = make_summary(ds, scenario, elig, res, transfers, units_after, violations, timings, officers_info)
     summary = dataclasses.replace(summary, extras={**summary.extras, "warnings": warning_records(warnings)})
+    if retraining:
+        summary = retraining_summary(summary, transfers)
     if loop is not None:   # the §8 figures (baseline_kept, voluntary_moves, ...)
         summary = dataclasses.replace(summary, extras={**summary.extras, **loop.summary})
     if explain.summary:

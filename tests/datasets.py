@@ -82,6 +82,10 @@ _TINY = {
         ["from_unit", "to_unit", "km"],
         ["00004", "00070", "2.5"],
     ],
+    "conversions": [
+        ["from_position", "to_position", "training_months", "training_cost_vnd"],
+        ["VP", "DC", "6", "15000000"],
+    ],
 }
 
 

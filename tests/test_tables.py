@@ -32,6 +32,8 @@ CONTRACT_COLUMNS = {
     # CONTRACT.md §8
     "decisions": [("staff_id", True), ("decision", True), ("to_unit", False), ("reason", False)],
     "wishes": [("staff_id", True), ("unit_code", True), ("rank", True)],
+    "conversions": [("from_position", True), ("to_position", True), ("training_months", True),
+                    ("training_cost_vnd", False)],
 }
 
 
@@ -42,7 +44,8 @@ def test_row_models_have_the_contract_columns_in_order(table):
 
 def test_required_and_optional_tables():
     assert REQUIRED_TABLES == ("provinces", "units", "positions", "staff", "quotas")
-    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "areas", "decisions", "wishes")
+    assert OPTIONAL_TABLES == ("officers", "province_needs", "distances", "areas", "decisions", "wishes",
+                               "conversions")
     assert list(TABLES) == [*REQUIRED_TABLES, *OPTIONAL_TABLES]
 
 

@@ -35,7 +35,7 @@ def with_cell(table, row, column, value):
 def test_the_tiny_dataset_is_valid():
     ds = dataset_from_rows(tiny_tables())
     assert ds.counts() == {"provinces": 2, "units": 5, "positions": 3, "staff": 8, "quotas": 9,
-                           "officers": 2, "province_needs": 3, "distances": 1}
+                           "officers": 2, "province_needs": 3, "distances": 1, "conversions": 1}
 
 
 def test_problem_names_table_row_column_and_value():
@@ -165,10 +165,11 @@ def test_officers_and_needs_go_together(present, missing):
 
 def test_optional_tables_may_be_absent():
     t = tiny_tables()
-    for name in ("officers", "province_needs", "distances"):
+    for name in ("officers", "province_needs", "distances", "conversions"):
         del t[name]
     ds = dataset_from_rows(t)
     assert ds.officers is None and ds.province_needs is None and ds.distances is None
+    assert ds.conversions is None
     assert not ds.has_officers
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .admin_map import estimate_units, load_map
 from .calibration import calibration
+from .conversions import write as write_conversions
 from .counts import build_counts
 from .figures import measure
 from .figures import render as render_figures
@@ -33,6 +34,7 @@ def build(seed: int, out: Path) -> tuple[Build, dict]:
     build_needs(b)
     build_officers(b)
     write(b, out)
+    write_conversions(out)          # retraining paths (SYNTHETIC; CONTRACT.md §6)
     cal = calibration(b)
     (out / "README.md").write_bytes(render_readme(b, cal, seed).encode("utf-8"))
     return b, cal

@@ -1,6 +1,7 @@
 """The generated data/national/README.md."""
 from __future__ import annotations
 
+from .conversions import readme_section as conversions_section
 from .facts import (MOUNTAIN_AREA_KM2, PACKAGE_VERSION, POP_ALPHA, POP_MOUNTAIN_FACTOR,
                     POP_TYPE_FACTOR, PROVINCE_POPULATION, REMOTE_MAX_DENSITY,
                     REMOTE_MIN_KM_TO_WARD)
@@ -281,6 +282,8 @@ Ceiling by position (largest shortages):
 | position | shortage | fillable ≤ 40 km, same province | share |
 |---|---:|---:|---:|
 {ceil_rows}
+
+{conversions_section().strip()}
 
 ## Sources (see docs/domain.md)
 * Official Letter 09/CV-BCĐ (30 May 2025) — staffing norm of a commune government.

@@ -42,6 +42,7 @@ from optimizer.output.vocabulary import (DESCRIPTIONS_VI, LABELS_VI, METHOD_VI, 
                                          SHEET_DESCRIPTIONS_VI, SHEET_NAMES, STATUS_VI, SUMMARY_LABELS_VI,
                                          VALUE_LABELS_VI)
 from optimizer.plan import UNITS_AFTER_COLUMNS
+from optimizer.reassign.retraining import retraining_by_pair
 from optimizer.reassign.selection import TRANSFER_COLUMNS as SELECTION_TRANSFER_COLUMNS
 
 __all__ = ["write_plan", "CLOCK_KEYS", "SUMMARY_KEYS", "REQUIRED_COLUMNS", "TRANSFER_COLUMNS",
@@ -259,6 +260,8 @@ def _summary_rows(plan, summary: dict, settings: dict) -> list[list[tuple[Any, i
         elif isinstance(value, dict):
             rows.append([(label, ST_BOLD)])
             for sub, subvalue in value.items():
+                if sub == "by_pair":     # retraining: its own sheet
+                    continue
                 rows.append([(f"    {SUMMARY_LABELS_VI.get(sub, sub)}", ST_DEFAULT),
                              _value_vi(sub, subvalue)])
         else:
@@ -304,7 +307,7 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
     book = Workbook("Kế hoạch điều động công chức", _plan_date(plan), compresslevel=PLAN_XLSX_COMPRESSLEVEL)
     book.add_rows(SHEET_NAMES["summary"], _summary_rows(plan, summary, settings), [52.0, 70.0])
     listed = []
-    for key in ("transfers", "units_after", "short", "postings"):
+    for key in ("transfers", "retraining", "units_after", "short", "postings"):
         if key in tables:
             book.add_table(SHEET_NAMES[key], tables[key], LABELS_VI, VALUE_LABELS_VI)
             listed.append((key, SHEET_NAMES[key], tables[key]))
@@ -362,6 +365,9 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
     if plan.postings is not None:
         frames["postings"] = conform(plan.postings, POSTINGS_COLUMNS, "postings")
     tables = {key: [prepare_column(df, c) for c in df.columns] for key, df in frames.items()}
+    if "to_position_code" in frames["transfers"].columns:     # retraining (CONTRACT.md §6)
+        by_pair = retraining_by_pair(frames["transfers"])
+        tables["retraining"] = [prepare_column(by_pair, c) for c in by_pair.columns]
     short = shortage_rows(frames["units_after"])
     tables["short"] = [prepare_column(short, c) for c in short.columns]
 

@@ -9,7 +9,7 @@ embedded as base64 PNG, styles are inline, there is no script). Sections:
 2. a map of the units (`units`' lat/lon), coloured by each unit's net surplus (+) or
    shortage (−) against its quota, before and after the plan, side by side;
 3. the fill rate by province (share of the shortage that the plan fills);
-4. the transfers by distance;
+4. the transfers by distance; with retraining (`--conversions`), the retraining paths used;
 5. the positions still short (table and chart);
 6. the officer postings, when the plan has them; the scenario settings.
 
@@ -186,6 +186,10 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
     else:
         add('<p class="muted">Kế hoạch không có điều động nào.</p>')
 
+    if isinstance(summary.get("retraining"), dict):   # CONTRACT.md §6, only with --conversions
+        add("<h2>Đào tạo lại sang vị trí việc làm khác</h2>")
+        add(_retraining_section(summary["retraining"]))
+
     add("<h2>Vị trí việc làm còn thiếu</h2>")
     if len(positions):
         if positions_img:
@@ -225,6 +229,25 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
         "<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
     path.write_text(document, encoding="utf-8", newline="\n")
     return path
+
+
+def _retraining_section(rt: dict) -> str:
+    """How many are retrained (in place), on which paths, in how many months, at what cost."""
+    head = (f"<p>{fmt_int(rt.get('retrained', 0))} người được đào tạo lại sang vị trí việc làm khác "
+            f"(trong đó {fmt_int(rt.get('retrained_in_place', 0))} người tại chỗ, 0 km); "
+            f"{fmt_int(rt.get('plain_transfers', 0))} người điều động giữ nguyên vị trí. "
+            f"Tổng chi phí đào tạo {fmt_int(rt.get('training_cost_vnd', 0))} đồng, "
+            f"{fmt_int(rt.get('training_months_total', 0))} tháng đào tạo.</p>")
+    pairs = rt.get("by_pair") or []
+    if not pairs:
+        return head
+    rows = [[f"{p['position_name']} ({p['position_code']})",
+             f"{p['to_position_name']} ({p['to_position_code']})",
+             fmt_int(p["retrained"]), fmt_int(p["in_place"]), fmt_int(p["training_months"]),
+             fmt_int(p["training_cost_vnd"])] for p in pairs[:MAX_TABLE_ROWS]]
+    return head + html_table(["Từ vị trí", "Sang vị trí", "Số người", "Tại chỗ", "Số tháng đào tạo",
+                              "Chi phí (đồng)"], rows, {2, 3, 4, 5},
+                             caption="Lộ trình đào tạo lại theo bảng conversions của bộ dữ liệu")
 
 
 def _longest_transfers(plan, n: int = 10) -> str:

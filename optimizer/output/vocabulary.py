@@ -13,6 +13,7 @@ SHEET_NAMES: dict[str, str] = {
     "short": "Còn thiếu",
     "postings": "Cán bộ hỗ trợ",
     "notes": "Ghi chú",
+    "retraining": "Đào tạo lại",        # only with retraining (CONTRACT.md §6)
 }
 
 LABELS_VI: dict[str, str] = {
@@ -67,6 +68,13 @@ LABELS_VI: dict[str, str] = {
     "decision": "Quyết định của cấp có thẩm quyền",
     "wish_rank": "Nguyện vọng thứ",
     "baseline": "So với kế hoạch trước",
+    # retraining (CONTRACT.md §6; only in plans made with --conversions)
+    "to_position_code": "Mã vị trí việc làm mới",
+    "to_position_name": "Vị trí việc làm mới",
+    "training_months": "Thời gian đào tạo (tháng)",
+    "training_cost_vnd": "Chi phí đào tạo (đồng)",
+    "retrained": "Số người đào tạo lại",
+    "in_place": "Trong đó tại chỗ",
 }
 
 DESCRIPTIONS_VI: dict[str, str] = {
@@ -124,6 +132,14 @@ DESCRIPTIONS_VI: dict[str, str] = {
     "wish_rank": "Thứ tự nguyện vọng của người được điều động đối với đơn vị đến (trống: không "
                  "nằm trong nguyện vọng, điều động không tự nguyện).",
     "baseline": "kept: giữ như kế hoạch trước; new: điều động mới so với kế hoạch trước.",
+    "to_position_code": "Mã vị trí việc làm sau điều động: khác vị trí hiện tại khi công chức được "
+                        "đào tạo lại theo bảng conversions (bằng vị trí hiện tại nếu không đổi).",
+    "to_position_name": "Tên vị trí việc làm sau điều động.",
+    "training_months": "Số tháng đào tạo, bồi dưỡng để đáp ứng khung năng lực của vị trí mới "
+                       "(0 nếu không đổi vị trí).",
+    "training_cost_vnd": "Chi phí đào tạo theo bảng conversions (đồng; 0 nếu không đổi vị trí).",
+    "retrained": "Số công chức được đào tạo lại theo lộ trình này.",
+    "in_place": "Số người được đào tạo lại ngay tại đơn vị đang công tác (0 km).",
 }
 
 #: Where a column means something else in one sheet: (sheet key, column) → meaning.
@@ -201,6 +217,13 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "posted": "Số tỉnh được cử cán bộ",
     "unposted": "Số tỉnh chưa được cử cán bộ",
     "secondary_rule": "Quy tắc phụ khi cùng tổng điểm",
+    # retraining (CONTRACT.md §6)
+    "position_changes": "Số người chuyển sang vị trí việc làm khác",
+    "retraining": "Đào tạo lại sang vị trí việc làm khác",
+    "retrained_in_place": "Số người đào tạo lại tại chỗ",
+    "plain_transfers": "Số người điều động giữ nguyên vị trí",
+    "training_months_total": "Tổng số tháng đào tạo",
+    "by_pair": "Theo lộ trình (xem bảng Đào tạo lại)",
 }
 
 #: Two ways to count "units short", named so that a planner never reads one for the other
@@ -247,6 +270,7 @@ SCENARIO_LABELS_VI: dict[str, str] = {
     "quota_adjust_pct": "Điều chỉnh biên chế chung (%)",
     "quota_adjust_pct_by_province": "Điều chỉnh biên chế theo tỉnh (%)",
     "solver": "Bộ giải",
+    "conversions": "Cho phép đào tạo lại sang vị trí khác",
 }
 
 STATUS_VI: dict[str, str] = {
@@ -259,6 +283,7 @@ STATUS_SHORT_VI: dict[str, str] = {"optimal": "Tối ưu", "feasible": "Khả th
 METHOD_VI: dict[str, str] = {
     "min_cost_flow": "Luồng chi phí nhỏ nhất",
     "mip": "Quy hoạch nguyên hỗn hợp (MIP)",
+    "staged_lp": "Quy hoạch tuyến tính theo từng bậc mục tiêu (ma trận mạng, nghiệm nguyên)",
 }
 
 

@@ -1,4 +1,4 @@
-"""An independent audit of a finished plan against every rule of CONTRACT.md §2.
+"""An independent audit of a finished plan against every rule of CONTRACT.md §2 (and §6).
 
 It re-derives everything from the raw tables of the dataset and the plan's own files
 (``transfers`` and, when given, ``units_after``); it never reads the model's variables,
@@ -71,7 +71,9 @@ def _departures(c: _Ctx) -> pd.Series:
 
 
 def _arrivals(c: _Ctx) -> pd.Series:
-    inn = c.transfers.groupby(["to_unit", "position_code"]).size()
+    """People arriving in each (unit, position): in the position they are retrained into, if any."""
+    arrive_as = "to_position_code" if "to_position_code" in c.transfers.columns else "position_code"
+    inn = c.transfers.groupby(["to_unit", arrive_as]).size()
     inn.index.names = ["unit_code", "position_code"]
     return inn
 
@@ -98,7 +100,8 @@ def rule_from_current_unit(c: _Ctx):
 
 
 def rule_same_position(c: _Ctx):
-    """A move keeps the job position."""
+    """A move keeps the job position: the transfer's position_code is the one the person holds
+    (it changes only by a listed retraining path: rule listed_conversion)."""
     bad = c.moved.loc[c.moved["position_code_x"] != c.moved["position_code_y"]]
     for r in bad.itertuples():
         yield Violation("same_position", f"staff {r.staff_id}",
@@ -106,8 +109,11 @@ def rule_same_position(c: _Ctx):
 
 
 def rule_different_unit(c: _Ctx):
-    """A move goes to another unit."""
-    for r in c.transfers.loc[c.transfers["from_unit"] == c.transfers["to_unit"]].itertuples():
+    """A move goes to another unit, unless it retrains the person in place (another position)."""
+    same = c.transfers["from_unit"] == c.transfers["to_unit"]
+    if "to_position_code" in c.transfers.columns:
+        same &= c.transfers["to_position_code"] == c.transfers["position_code"]
+    for r in c.transfers.loc[same].itertuples():
         yield Violation("different_unit", f"staff {r.staff_id}", f"from and to are both {r.to_unit}")
 
 
@@ -327,6 +333,71 @@ def rule_wish_rank(c: _Ctx):
             yield Violation("wish_rank", f"staff {r.staff_id}",
                             f"reports wish rank {got} for {r.to_unit}, the wishes table says {want}")
 
+def _paths(ds: Dataset) -> pd.DataFrame:
+    """The dataset's own conversions table, indexed by (from_position, to_position)."""
+    conv = ds.conversions
+    if conv is None or conv.empty:
+        return pd.DataFrame({"training_months": pd.Series(dtype="int64"),
+                             "training_cost_vnd": pd.Series(dtype="float64")},
+                            index=pd.MultiIndex.from_arrays([[], []], names=["from_position", "to_position"]))
+    return conv.drop_duplicates(["from_position", "to_position"]).set_index(
+        ["from_position", "to_position"])[["training_months", "training_cost_vnd"]]
+
+
+def _changes(c: _Ctx) -> pd.DataFrame:
+    t = c.transfers
+    if "to_position_code" not in t.columns:
+        return t.iloc[0:0]
+    return t.loc[t["to_position_code"].astype(str) != t["position_code"].astype(str)]
+
+
+def rule_listed_conversion(c: _Ctx):
+    """A move that changes position follows a path listed in the conversions table, and only
+    when the scenario allows retraining (conversions = true)."""
+    allowed = c.scenario.conversions
+    paths = _paths(c.ds)
+    for r in _changes(c).itertuples():
+        if not allowed:
+            yield Violation("listed_conversion", f"staff {r.staff_id}",
+                            f"changes position {r.position_code} → {r.to_position_code} but retraining is off")
+        elif (r.position_code, r.to_position_code) not in paths.index:
+            yield Violation("listed_conversion", f"staff {r.staff_id}",
+                            f"{r.position_code} → {r.to_position_code} is not in the conversions table")
+
+
+def rule_training_reported(c: _Ctx):
+    """A transfer reports the training of its path: the conversions table's months and cost,
+    and 0 months, 0 VND when the position does not change."""
+    t = c.transfers
+    if "to_position_code" not in t.columns:
+        return
+    paths = _paths(c.ds).reset_index()
+    m = t.merge(paths, how="left", left_on=["position_code", "to_position_code"],
+                right_on=["from_position", "to_position"], suffixes=("", "_table"))
+    same = (m["to_position_code"] == m["position_code"]).to_numpy()
+    want_months = np.where(same, 0, m["training_months_table"].to_numpy(dtype=float))
+    want_cost = np.where(same, 0.0, m["training_cost_vnd_table"].to_numpy(dtype=float))
+    def column(name):
+        if name not in m.columns:
+            return np.full(len(m), np.nan)
+        return pd.to_numeric(m[name], errors="coerce").to_numpy(dtype=float)
+
+    months, cost = column("training_months"), column("training_cost_vnd")
+    known = ~np.isnan(want_months)           # unlisted paths: rule listed_conversion reports them
+    bad_m = known & ~(months == want_months)
+    bad_c = known & ~(np.abs(cost - want_cost) <= 0.5)
+    for r, got, want in zip(m.loc[bad_m].itertuples(), months[bad_m], want_months[bad_m]):
+        yield Violation("training_reported", f"staff {r.staff_id}",
+                        f"reports {got:g} training months, the path {r.position_code} → "
+                        f"{r.to_position_code} takes {want:g}")
+    for r, got, want in zip(m.loc[bad_c].itertuples(), cost[bad_c], want_cost[bad_c]):
+        yield Violation("training_reported", f"staff {r.staff_id}",
+                        f"reports a training cost of {got:.0f} VND, the path takes {want:.0f}")
+
+
+#: the retraining rules (CONTRACT.md §6): checked when the plan or the scenario has retraining
+RETRAINING_RULES = [rule_listed_conversion, rule_training_reported]
+RETRAINING_RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RETRAINING_RULES]
 
 RULES = [
     rule_known_staff, rule_one_move_per_person, rule_from_current_unit, rule_same_position,
@@ -342,7 +413,8 @@ def check_plan(ds: Dataset, scenario: Scenario, transfers: pd.DataFrame,
     """All violations of the contract's rules by a plan (empty list: the plan is valid)."""
     ctx = context(ds, scenario, transfers, units_after)
     out: list[Violation] = []
-    for rule in RULES:
+    retraining = "to_position_code" in transfers.columns or scenario.conversions
+    for rule in RULES + (RETRAINING_RULES if retraining else []):
         out.extend(rule(ctx))
     return out
 

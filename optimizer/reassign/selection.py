@@ -15,6 +15,14 @@ second, small min-cost flow (persons → destinations of their own unit and posi
 
 Rules 2 and 3 are lexicographic, not a blend: the cost of a person → destination pair is
 ``metres × W + penalty`` with ``W`` larger than any possible sum of penalties in one unit.
+
+With retraining (``--conversions``, CONTRACT.md §6) one rule comes first, for the moves that
+change position: 0. the people retrained are those with the most years before retirement
+(least Σ penalty over retraining moves): training pays off over the years a person still
+serves. Then rules 2 and 3 as above over all moves. The cost of a retraining pair is
+``penalty × A + metres × W`` and of a plain one ``metres × W + penalty``, with ``A`` larger
+than ``max_out · (longest home distance × W + 40)``: persons only compete within their own
+(unit, position), where at most ``max_out`` are chosen, so the order is exact.
 """
 from __future__ import annotations
 
@@ -36,6 +44,8 @@ TRANSFER_COLUMNS = [
     "km", "distance_source", "effective_date", "authority", "authority_level",
     "years_to_retirement", "reason",
 ]
+#: with retraining (CONTRACT.md §6) the transfers gain these columns, after the others
+RETRAINING_COLUMNS = ["to_position_code", "to_position_name", "training_months", "training_cost_vnd"]
 
 MINISTRY_AUTHORITY = "Bộ trưởng Bộ Nội vụ"
 
@@ -55,12 +65,14 @@ def _fmt_km(x: np.ndarray) -> np.ndarray:
 
 def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Named transfers for the given flows (one row per moved person, DESIGN.md columns)."""
+    retraining = "to_position_code" in flows.columns
     if flows.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in TRANSFER_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object)
+                             for c in TRANSFER_COLUMNS + (RETRAINING_COLUMNS if retraining else [])})
     staff = elig.staff.loc[elig.staff["may_move"]]
     slots = flows.reset_index(drop=True).assign(slot=lambda d: np.arange(len(d)))
     cand = staff[["staff_id", "unit_code", "position_code", "home_unit_code", "retirement_date"]].merge(
-        slots[["from_unit", "to_unit", "position_code", "slot", "flow"]],
+        slots[["from_unit", "to_unit", "position_code", "slot", "flow"] + (["conversion"] if retraining else [])],
         left_on=["unit_code", "position_code"], right_on=["from_unit", "position_code"], how="inner")
 
     known = set(ds.units["unit_code"])
@@ -72,6 +84,9 @@ def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario
     out_per_unit = flows.groupby(["from_unit", "position_code"])["flow"].sum()
     weight = PENALTY_YEARS * int(out_per_unit.max()) + 1
     cost = np.rint(home_km * 1000).astype(np.int64) * weight + penalty
+    if retraining:
+        cost = _retraining_costs(home_km, penalty, cand["conversion"].to_numpy(dtype=bool), weight,
+                                 int(out_per_unit.max()), n_nodes=cand["staff_id"].nunique() + len(slots))
 
     persons, person_idx = np.unique(cand["staff_id"].to_numpy(), return_inverse=True)
     n_p = len(persons)
@@ -89,6 +104,15 @@ def choose_persons(ds: Dataset, elig: Eligibility, flows: pd.DataFrame, scenario
     pick = cand.loc[chosen, ["staff_id", "slot"]].assign(
         home_km=home_km[chosen], years_to_retirement=np.round(years_left[chosen], 1))
     return _describe(ds, elig, slots, pick, scenario)
+
+
+def _retraining_costs(home_km, penalty, conversion, weight: int, max_out: int, n_nodes: int) -> np.ndarray:
+    """Costs with rule 0 first (see the module docstring), checked to fit OR-Tools' int64 costs."""
+    metres = np.rint(np.asarray(home_km) * 1000).astype(np.int64)
+    a = max_out * (int(metres.max(initial=0)) * weight + PENALTY_YEARS) + 1
+    if (PENALTY_YEARS * a + int(metres.max(initial=0)) * weight) * (2 * n_nodes + 4) >= 2**63:
+        raise RuntimeError("choosing who is retrained: the integer costs would overflow")
+    return np.where(conversion, penalty * a + metres * weight, metres * weight + penalty)
 
 
 def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -109,16 +133,31 @@ def _describe(ds: Dataset, elig: Eligibility, slots: pd.DataFrame, pick: pd.Data
 
     pairs = elig.pairs.set_index(["unit_code", "position_code"])
     surplus = pairs["surplus"].reindex(pd.MultiIndex.from_arrays([t["from_unit"], t["position_code"]])).to_numpy()
-    shortage = pairs["shortage"].reindex(pd.MultiIndex.from_arrays([t["to_unit"], t["position_code"]])).to_numpy()
+    retraining = "to_position_code" in t.columns
+    to_pos = t["to_position_code"] if retraining else t["position_code"]
+    shortage = pairs["shortage"].reindex(pd.MultiIndex.from_arrays([t["to_unit"], to_pos])).to_numpy()
     t["reason"] = ("Điều động vị trí " + t["position_name"].astype(str) + ": " + t["from_unit_name"].astype(str)
                    + " thừa " + pd.Series(surplus, index=t.index).astype(str) + " so với biên chế, "
                    + t["to_unit_name"].astype(str) + " thiếu " + pd.Series(shortage, index=t.index).astype(str)
                    + "; nơi ở cách nơi làm việc mới " + _fmt_km(t["home_km"].to_numpy()) + " km")
+    columns = TRANSFER_COLUMNS
+    if retraining:
+        t["to_position_name"] = t["to_position_code"].map(pos_names)
+        conv = t["conversion"].to_numpy(dtype=bool)
+        t.loc[conv, "reason"] = (
+            "Đào tạo lại từ vị trí " + t["position_name"].astype(str) + " sang vị trí "
+            + t["to_position_name"].astype(str) + " (" + t["training_months"].astype(str) + " tháng): "
+            + t["from_unit_name"].astype(str) + " thừa " + pd.Series(surplus, index=t.index).astype(str)
+            + " " + t["position_name"].astype(str) + ", " + t["to_unit_name"].astype(str) + " thiếu "
+            + pd.Series(shortage, index=t.index).astype(str) + " " + t["to_position_name"].astype(str)
+            + "; còn " + t["years_to_retirement"].map(lambda y: f"{y:.1f}".replace(".", ",")) + " năm công tác"
+            + "; nơi ở cách nơi làm việc mới " + _fmt_km(t["home_km"].to_numpy()) + " km")[conv]
+        columns = TRANSFER_COLUMNS + RETRAINING_COLUMNS
     t = t.sort_values(["from_province", "from_unit", "position_code", "to_unit", "staff_id"], kind="stable")
     t = t.reset_index(drop=True)
     t["transfer_no"] = np.arange(1, len(t) + 1)
     t["km"] = t["km"].astype(float).round(3)
-    return t[TRANSFER_COLUMNS]
+    return t[columns]
 
 
 #: The "6 rõ" rows of persons already named (optimizer.reassign.loop: wishes, baseline, decisions).
