@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import xlsx
 from models.dataset import Dataset
-from models.io import _csv_frame, _text_frame   # the dataset reader's own cell rules
+from models.csv_read import read_csv_table           # the dataset reader's own cell rules
+from models.sheet_layout import text_frame
+from models.workbook_read import WorkbookRefused, cell_text, read_sheets
 from models.tables import label_key, normalise_text
 from models.validation import (
     ROW_COLUMN, DatasetError, Problem, check_table, duplicate_keys,
@@ -53,7 +54,8 @@ def _frame_from_file(path: Path) -> tuple[pd.DataFrame, bool]:
     """The decisions as a text frame, and whether it came from a "Quyết định" sheet."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _csv_frame(path), False
+        read = read_csv_table(path, ("staff_id", "decision"))
+        return text_frame(read.header, read.body, first_row=read.first_row), False
     if suffix != ".xlsx":
         raise ValueError("give a .csv file or an .xlsx workbook")
 
@@ -66,13 +68,14 @@ def _frame_from_file(path: Path) -> tuple[pd.DataFrame, bool]:
                          f"(it has {', '.join(names)})")
 
     try:
-        names, sheets = xlsx.read_sheets(path, pick)
-    except xlsx.Unsupported as e:
+        names, sheets = read_sheets(path, pick)
+    except WorkbookRefused as e:
         raise ValueError(f"cannot be read as an .xlsx workbook ({e})") from None
-    (name, rows), = sheets.items()
+    (name, sheet), = sheets.items()
+    rows = [[cell_text(v) for v in r] for r in sheet.rows]
     if not rows:
         raise ValueError(f"sheet {name!r} is empty")
-    return _text_frame(rows[0], rows[1:]), label_key(name) == label_key(DECISION_SHEET)
+    return text_frame(rows[0], rows[1:]), label_key(name) == label_key(DECISION_SHEET)
 
 
 def read_decisions(path: str | os.PathLike, ds: Dataset) -> pd.DataFrame:

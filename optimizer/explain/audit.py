@@ -52,7 +52,13 @@ def _facts(ds, scenario, transfers) -> pd.DataFrame:
     st = ds.staff.loc[pd.MultiIndex.from_frame(ds.staff[["unit_code", "position_code"]]).isin(over)]
     months = int(round(float(scenario.protect_years) * 12))
     cutoff = pd.Timestamp(scenario.plan_date) + pd.DateOffset(months=months)
-    can = st["movable"].astype(bool).to_numpy() & (retirement_dates(st["birth_date"], st["gender"]) > cutoff).to_numpy()
+    may = st["movable"].astype(bool).to_numpy().copy()
+    if "exempt_reason" in st.columns:      # a legal exemption (Decree 170/2025): never transferred
+        may &= (st["exempt_reason"].fillna("").astype(str).str.strip() == "").to_numpy()
+    if ds.decisions is not None and len(ds.decisions):   # the planner's keep / exempt decisions (§8)
+        held = ds.decisions.loc[ds.decisions["decision"].isin(["keep", "exempt"]), "staff_id"]
+        may &= ~st["staff_id"].isin(set(held)).to_numpy()
+    can = may & (retirement_dates(st["birth_date"], st["gender"]) > cutoff).to_numpy()
     g = pd.concat([before.rename("before"),
                    st.assign(can=can).groupby(["unit_code", "position_code"])["can"].sum()], axis=1)
     q = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()

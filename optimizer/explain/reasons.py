@@ -345,7 +345,7 @@ def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: p
     # surplus that stays because its staff may not move
     stuck = p.loc[p["surplus_after"] > p["supply_after"]].reset_index(drop=True)
     why = staff.loc[~staff["may_move"]].assign(
-        flag=lambda d: d["stay_reason"] == "movable=false", near=lambda d: d["stay_reason"] == "near_retirement")
+        flag=lambda d: d["stay_reason"] != "near_retirement", near=lambda d: d["stay_reason"] == "near_retirement")
     counts = why.groupby(["unit_code", "position_code"])[["flag", "near"]].sum()
     idx = pd.MultiIndex.from_frame(stuck[["unit_code", "position_code"]])
     c = counts.reindex(idx).fillna(0).astype("int64")
