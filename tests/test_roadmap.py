@@ -116,3 +116,14 @@ def test_keep_and_exempt_hooks_block_transfers_and_early_retirement():
     assert "s1" not in {a[2] for a in acts(kept)}
     exempt = plan_roadmap(ds, Scenario(), exempt_ids={"s4"})
     assert not [a for a in acts(exempt) if a[1] == "early_retirement"]
+
+
+def test_out_of_time_the_roadmap_is_feasible_with_bounds_and_still_passes_the_audit():
+    ds = make_ds(units=[A, ("B", "01", 21.10, 105.0)],
+                 staff=[("s1", "A", "DC", "1990-01-01", "M"), ("s3", "A", "DC", "1985-01-01", "F")],
+                 quotas=[("A", "DC", 0), ("B", "DC", 2)])
+    rm = plan_roadmap(ds, Scenario(time_limit=1e-9))      # no time for any stage: no action
+    s = rm.summary
+    assert s["status"] == "feasible" and acts(rm) == [] and s["check"]["passed"]
+    assert (s["end_surplus"], s["shortage_years"]) == (2, 10)
+    assert s["bound"]["end_surplus"] == 0 and s["gap"]["end_surplus"] == 1.0

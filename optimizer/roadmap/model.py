@@ -352,6 +352,27 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
         A, lb, ub, integer, rlb, rub, dense, {k: v[1] for k, v in objs.items()}, coupling_rows=coupling,
         time_limit=time_limit, solver=solver, progress=say)
     size["blocks_solved_apart"] = n_blocks
+    # the counts, shortages and surpluses re-derived from the actions alone (exact whatever the
+    # solver left in its slack variables, and for blocks the time limit left without a plan)
+    sol = np.rint(sol)
+    for k in range(K):
+        sel = terms.loc[(terms["j"] < k) & (terms["r"] > k)]
+        gone = np.bincount(loc[sel["pid"].to_numpy()], weights=sel["sign"].to_numpy() * sol[sel["var"].to_numpy()],
+                           minlength=nA)
+        sol[v_spre[:, k]] = nat[active, k] - gone
+    change = np.zeros((nA, K))
+    np.add.at(change, (loc[now["pid"].to_numpy()], now["k"].to_numpy()), -now["sign"].to_numpy() * sol[now["var"].to_numpy()])
+    after = sol[v_spre] + change
+    sol[v_short] = np.maximum(0, q[withq][:, None] - after[loc[withq]])
+    sol[v_sur] = np.maximum(0, after[:, K - 1] - q[active])
+    for name in values:
+        values[name] = float(dense[name] @ sol) + objs[name][1]
+        if bnds[name] is not None:
+            bnds[name] = min(bnds[name], values[name])
+            gaps[name] = (values[name] - bnds[name]) / max(1.0, abs(values[name]))
+    for st in stages:
+        st.update(value=values[st["component"]], bound=bnds[st["component"]], gap=gaps[st["component"]],
+                  status="optimal" if values[st["component"]] - bnds[st["component"]] < 0.5 else "feasible")
 
     vals = np.rint(sol).astype(np.int64)
     er_df = pd.DataFrame({"cohort": ce, "k": ke, "count": vals[v_e], "cost_vnd": er_cost[ce, ke]})
