@@ -12,18 +12,13 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl.styles.numbers import BUILTIN_FORMATS
-from openpyxl.styles.numbers import is_date_format as openpyxl_is_date
-from openpyxl.styles.numbers import is_timedelta_format as openpyxl_is_timedelta
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from datasets import tiny_tables
