@@ -102,7 +102,7 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
 
     t = time.perf_counter()
     say("eligibility")
-    retraining = bool(getattr(scenario, "conversions", False))   # CONTRACT.md §6
+    retraining = scenario.conversions   # CONTRACT.md §6: moves may retrain
     elig = (build_conversion_eligibility if retraining else build_eligibility)(ds, scenario)
     timings["eligibility"] = time.perf_counter() - t
 

@@ -276,7 +276,7 @@ def _changes(c: _Ctx) -> pd.DataFrame:
 def rule_listed_conversion(c: _Ctx):
     """A move that changes position follows a path listed in the conversions table, and only
     when the scenario allows retraining (conversions = true)."""
-    allowed = bool(getattr(c.scenario, "conversions", False))
+    allowed = bool(c.scenario.conversions)
     paths = _paths(c.ds)
     for r in _changes(c).itertuples():
         if not allowed:
@@ -339,7 +339,7 @@ def check_plan(ds: Dataset, scenario: Scenario, transfers: pd.DataFrame,
         moved["position_code_y"] = moved["position_code_x"]
     ctx = _Ctx(ds, scenario, transfers, units_after, staff, moved)
     out: list[Violation] = []
-    retraining = "to_position_code" in transfers.columns or bool(getattr(scenario, "conversions", False))
+    retraining = "to_position_code" in transfers.columns or bool(scenario.conversions)
     for rule in RULES + (RETRAINING_RULES if retraining else []):
         out.extend(rule(ctx))
     return out
