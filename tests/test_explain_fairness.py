@@ -195,3 +195,14 @@ def test_leximin_equals_brute_force_random(units, prio_b):
     shares, _ = _shares_of(ds, elig, fair.flows)
     assert sorted(shares.values(), reverse=True) == pytest.approx([float(v) for v in vec])
     assert fair.total_km == pytest.approx(km, abs=1e-6)
+
+
+def test_time_limit_keeps_the_efficient_fill():
+    # no time at all: the efficient flows stay, the status says the fairness was not finished
+    ds = _instance([(0, {"A": (2, 1)}), (10, {"A": (3, 4)}), (60, {"A": (0, 1)})], None)
+    elig = build_eligibility(ds, SC)
+    base = solve_flows(elig)
+    fair = solve_leximin(elig, base.flows, time_limit=0.0)
+    assert fair.status == "feasible"
+    assert fair.weighted_fill == base.weighted_fill
+    assert fair.total_km == pytest.approx(base.total_km)
