@@ -39,6 +39,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NATIONAL = ROOT / "data" / "national"      # --data changes it (the roster that is replicated)
 EXCEL_ROWS = 1_048_576
 
 
@@ -54,12 +55,12 @@ def build_instance(name: str, cache: Path) -> Path:
     """The dataset folder of an instance (built once, then reused)."""
     k, kind, _ = _parse(name)
     if k == 1:
-        return ROOT / "data" / "national"
+        return NATIONAL
     folder = cache / f"k{k}{kind}"
     if (folder / "staff.csv").exists():
         return folder
     import pandas as pd
-    src = ROOT / "data" / "national"
+    src = NATIONAL
     read = lambda t: pd.read_csv(src / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
     provinces, units, staff, quotas = read("provinces"), read("units"), read("staff"), read("quotas")
     P, U, S, Q = [], [], [], []
@@ -206,6 +207,7 @@ def main(argv=None) -> int:
     ap.add_argument("--report", action="store_true", help="draw report.html too (as solve --out does)")
     ap.add_argument("--solver", default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--data", default=None, help="the national dataset folder (default: data/national)")
     ap.add_argument("--child-validate")
     ap.add_argument("--child-solve")
     ap.add_argument("--out")
@@ -218,6 +220,9 @@ def main(argv=None) -> int:
     if args.child_solve:
         print(json.dumps(child_solve(args.child_solve, args.out, args.km, args.report, args.solver)))
         return 0
+    global NATIONAL
+    if args.data:
+        NATIONAL = Path(args.data).resolve()
     cache = Path(args.cache)
     results = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S')} load: {os.getloadavg()}", flush=True)

@@ -165,10 +165,14 @@ def format_numbers(array: np.ndarray, decimals: int | None) -> tuple[list, int |
 
 def _fixed_text(rounded: np.ndarray, decimals: int) -> list[str] | None:
     """``format(x, ".0f")`` of whole numbers, as the digits of integers (faster, same text);
-    None (use `format`) with decimals or beyond 2^52."""
+    None (use `format`) with decimals or beyond 2^52. Each distinct number is written once and
+    its text shared by every cell that has it (counts repeat: far less memory than a string
+    per cell)."""
     if decimals or rounded.size == 0 or not float(np.abs(rounded).max()) < 2.0 ** 52:
         return None
-    return list(map(str, rounded.astype(np.int64).tolist()))
+    codes, uniques = pd.factorize(rounded.astype(np.int64))
+    text = np.array([str(v) for v in uniques.tolist()], dtype=object)
+    return text[codes].tolist()
 
 
 def prepare_column(df: pd.DataFrame, name: str,

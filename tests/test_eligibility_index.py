@@ -63,7 +63,7 @@ def instances(draw):
     return ds, Scenario(max_km=max_km, cross_province=cross, cross_province_into=into)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(instances())
 def test_indexed_arcs_equal_the_full_join(case):
     ds, scenario = case
