@@ -99,7 +99,7 @@ def make_summary(ds, scenario, tl, res: ModelResult, actions, by_year, violation
             "staff_after": int(g["staff_after"].sum()),
             "surplus_after": int(g["surplus_after"].sum()), "shortage_after": int(g["shortage_after"].sum()),
             "weighted_shortage_after": int((g["shortage_after"] * g["priority"]).sum()),
-            **{f"{lever}s": int((day["action"] == lever).sum()) for lever in (*LEVERS, "retirement")},
+            **{f"{lever}s": int((day["action"] == lever).sum()) for lever in LEVERS},
             "cost_vnd": float(day["cost_vnd"].fillna(0).sum()),
         })
     years = a.assign(year=a["date"].str[:4])
