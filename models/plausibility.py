@@ -55,6 +55,8 @@ def _text(value) -> str:
 
 def _warn(table: str, frame: pd.DataFrame, mask, column: str, message) -> list[Problem]:
     rows = frame[np.asarray(mask, dtype=bool)]
+    if ROW_COLUMN not in rows.columns:        # a dataset built in code: no file rows to name
+        rows = rows.assign(**{ROW_COLUMN: np.flatnonzero(np.asarray(mask, dtype=bool)) + 2})
     return [Problem(table, int(r[ROW_COLUMN]), column, _text(r[column]),
                     message(r) if callable(message) else message)
             for _, r in rows.iterrows()]

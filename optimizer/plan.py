@@ -163,7 +163,11 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
 
     t = time.perf_counter()
     say("explain")
-    explain = explain_stage(ds, scenario, elig, res, fair, transfers, units_after, check=check)
+    # The reasons of §7 and their audit read same-position moves on the problem as given. With
+    # retraining (§6) or the planner's decisions, wishes or a baseline (§8) they are still written,
+    # read on that basis, but not audited: the summary says so (`explain_note`).
+    plain = loop is None and not retraining
+    explain = explain_stage(ds, scenario, elig, res, fair, transfers, units_after, check=check and plain)
     timings["explain"] = time.perf_counter() - t
     if explain.violations:
         raise PlanAuditError(explain.violations)
@@ -198,6 +202,10 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
         summary = dataclasses.replace(summary, extras={**summary.extras, **loop.summary})
     if explain.summary:
         summary = dataclasses.replace(summary, extras={**summary.extras, **explain.summary})
+    if not plain:
+        summary = dataclasses.replace(summary, extras={**summary.extras, "explain_note": (
+            "unfilled.csv and surplus_left.csv read same-position moves on the problem left after the "
+            "planner's decisions; with retraining or decisions they are not audited")})
     return Plan(scenario=scenario, transfers=transfers, units_after=units_after, summary=summary,
                 postings=postings, explanations=explanations, note=ds.note,
                 changes=loop.changes if loop is not None else None, explain=explain)

@@ -134,8 +134,8 @@ def test_a_signal_during_the_final_renames_waits_for_the_whole_new_plan(tmp_path
     proc, ready, log = start(tmp_path, "swap", "solve", tiny, "--out", out, "--max-km", "10", "--no-report")
     proc.join(120)
     assert ready.exists() and proc.exitcode == -signal.SIGTERM, log.read_text()   # killed, after the swap
-    assert sorted(p.name for p in out.iterdir()) == ["plan.xlsx", "postings.csv", "summary.json",
-                                                     "transfers.csv", "units_after.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["plan.xlsx", "postings.csv", "summary.json", "surplus_left.csv",
+                                                     "transfers.csv", "unfilled.csv", "units_after.csv"]
     assert json.loads((out / "summary.json").read_text())["scenario"]["max_km"] == 10
     zipfile.ZipFile(out / "plan.xlsx").testzip()
     assert siblings(out) == []
@@ -150,8 +150,8 @@ def test_a_rerun_leaves_no_file_of_the_earlier_run(tmp_path, tiny):
     (out / "comparison.csv").write_text("of an earlier comparison\n")        # ours, but not this run's
     code, text = run("solve", tiny, "--out", out, "--max-km", "10", "--no-report")
     assert code == 0, text
-    assert sorted(p.name for p in out.iterdir()) == ["plan.xlsx", "postings.csv", "summary.json",
-                                                     "transfers.csv", "units_after.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["plan.xlsx", "postings.csv", "summary.json", "surplus_left.csv",
+                                                     "transfers.csv", "unfilled.csv", "units_after.csv"]
     assert siblings(out) == []
 
 

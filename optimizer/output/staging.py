@@ -51,7 +51,7 @@ __all__ = ["staged_output", "check_output_folder", "OutputFolderError", "WriteAb
 OUTPUT_NAMES: frozenset[str] = frozenset({
     # solve
     "transfers.csv", "units_after.csv", "summary.json", "postings.csv", "plan.xlsx", "report.html",
-    "unfilled.csv", "surplus_left.csv",
+    "unfilled.csv", "surplus_left.csv", "sensitivity.csv", "changes.csv",
     # officers
     "postings.xlsx",
     # compare
