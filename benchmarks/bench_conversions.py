@@ -1,4 +1,4 @@
-"""Retraining benchmark (issue 11, CONTRACT.md §6): what listed conversions add to the national plan.
+"""Retraining benchmark (issue 11, docs/contract.md §6): what listed conversions add to the national plan.
 
 Protocol
 --------

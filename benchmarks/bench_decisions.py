@@ -1,4 +1,4 @@
-"""Benchmark of CONTRACT.md §8 on the national dataset: wishes for a tenth of the staff, then appeals.
+"""Benchmark of docs/contract.md §8 on the national dataset: wishes for a tenth of the staff, then appeals.
 
 Protocol
 --------

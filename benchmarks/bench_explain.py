@@ -1,4 +1,4 @@
-"""Explanations and fairness on the shipped national dataset (CONTRACT.md §7).
+"""Explanations and fairness on the shipped national dataset (docs/contract.md §7).
 
 Protocol
 --------

@@ -1,4 +1,4 @@
-"""Benchmark of the roadmap (CONTRACT.md §9): the national MIP against the "myopic" road.
+"""Benchmark of the roadmap (docs/contract.md §9): the national MIP against the "myopic" road.
 
 Protocol
 --------

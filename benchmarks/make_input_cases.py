@@ -1,4 +1,4 @@
-"""Build the national-scale input cases of issue 9 (CONTRACT.md §4), for measuring by hand.
+"""Build the national-scale input cases of issue 9 (docs/contract.md §4), for measuring by hand.
 
     python benchmarks/make_input_cases.py OUT_DIR
 

@@ -1,4 +1,4 @@
-"""The data contract of CONTRACT.md as code: tables, validation, readers, scenario.
+"""The data contract of docs/contract.md as code: tables, validation, readers, scenario.
 
 No solver is imported here.
 """

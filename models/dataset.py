@@ -27,9 +27,9 @@ class Dataset:
     province_needs: pd.DataFrame | None = None
     distances: pd.DataFrame | None = None
     areas: pd.DataFrame | None = None
-    decisions: pd.DataFrame | None = None      # CONTRACT.md §8: keep / exempt / move
-    wishes: pd.DataFrame | None = None         # CONTRACT.md §8: staff_id, unit_code, rank
-    conversions: pd.DataFrame | None = None     # retraining paths (CONTRACT.md §6)
+    decisions: pd.DataFrame | None = None      # docs/contract.md §8: keep / exempt / move
+    wishes: pd.DataFrame | None = None         # docs/contract.md §8: staff_id, unit_code, rank
+    conversions: pd.DataFrame | None = None     # retraining paths (docs/contract.md §6)
     source: Path | None = None
     note: str = ""
     meta: dict = field(default_factory=dict)

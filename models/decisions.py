@@ -1,6 +1,6 @@
 """Reading a planner's decisions (``--decisions FILE``) and an earlier plan (``--baseline DIR``).
 
-CONTRACT.md §8. A decisions file is a CSV of the `decisions` table, or a workbook with a sheet
+docs/contract.md §8. A decisions file is a CSV of the `decisions` table, or a workbook with a sheet
 named ``decisions`` — or the "Quyết định" sheet of a plan.xlsx, as the planner filled it in:
 
 * the headers may be the field names or the Vietnamese labels of `SHEET_LABELS`;

@@ -70,9 +70,9 @@ def default_dataset_path() -> Path:
 def read_dataset(path: str | os.PathLike, need: Sequence[str] = REQUIRED_TABLES) -> Dataset:
     """Read and validate a dataset (a folder of CSV files or one .xlsx workbook).
 
-    `need`: the tables that must be there (the five of CONTRACT.md §1 by default); a required
+    `need`: the tables that must be there (the five of docs/contract.md §1 by default); a required
     table of §1 that is absent and not needed reads as an empty table (`staffing officers` needs
-    only provinces, officers and province_needs: CONTRACT.md §4).
+    only provinces, officers and province_needs: docs/contract.md §4).
     Raises `DatasetError` listing every problem; never changes the input.
     """
     path = Path(path)

@@ -1,4 +1,4 @@
-"""Warnings for values that are valid but implausible (CONTRACT.md §4).
+"""Warnings for values that are valid but implausible (docs/contract.md §4).
 
 A dataset that passes `models.validation` may still hold a typo that no rule refuses: a unit
 at (0, 0), a birth year of 2030, a quota of 10¹², an expertise code misspelt. Such values are

@@ -1,4 +1,4 @@
-"""A scenario: the settings of one plan (CONTRACT.md §3), loaded from TOML or given in code.
+"""A scenario: the settings of one plan (docs/contract.md §3), loaded from TOML or given in code.
 
     # scenario.toml
     name = "Hà Nội, 25 km"
@@ -73,7 +73,7 @@ class Scenario(BaseModel):
     #: at most this many staff may arrive in one unit in all positions together
     max_arrivals_per_unit: int | None = Field(None, ge=0)
     #: moves may also retrain a person into another position listed in the dataset's
-    #: `conversions` table (CONTRACT.md §6; `solve --conversions`)
+    #: `conversions` table (docs/contract.md §6; `solve --conversions`)
     conversions: bool = False
 
     #: settings left out of a dump while they hold their default, so that the outputs of a plan
@@ -88,7 +88,7 @@ class Scenario(BaseModel):
                 del data[key]
         return data
 
-    # ---- the roadmap to the quota (CONTRACT.md §9; `staffing roadmap`)
+    # ---- the roadmap to the quota (docs/contract.md §9; `staffing roadmap`)
     #: the first and last decision dates are 1 January of these years
     start_year: int = Field(2026, ge=2000, le=2100)
     end_year: int = Field(2030, ge=2000, le=2100)
@@ -122,14 +122,14 @@ class Scenario(BaseModel):
         """The settings as JSON-ready values (dates as ISO text): the one serialiser of a scenario,
         used by summary.json, the workbooks, the reports and the comparison."""
         out = self.model_dump(mode="json")
-        # settings added for CONTRACT.md §7 appear only when set, so that plans made without
+        # settings added for docs/contract.md §7 appear only when set, so that plans made without
         # them keep their files byte for byte
         for key in ("fairness", "explain"):
             if out.get(key) == type(self).model_fields[key].default:
                 out.pop(key, None)
         return out
 
-    #: fairness of what stays short (CONTRACT.md §7): "leximin" — among the plans with the least
+    #: fairness of what stays short (docs/contract.md §7): "leximin" — among the plans with the least
     #: weighted unfilled shortage, the one whose per-unit shortage shares, sorted from the
     #: largest down, are lexicographically smallest, then the least km
     fairness: Literal["none", "leximin"] = "none"

@@ -1,6 +1,6 @@
 """From the rows of a CSV file or a sheet to the text frame `models.validation` checks.
 
-What real ministry spreadsheets look like (CONTRACT.md §4), handled here for CSV and
+What real ministry spreadsheets look like (docs/contract.md §4), handled here for CSV and
 workbooks alike:
 
 * title rows above the header: the header is the first row, among the first

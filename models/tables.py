@@ -1,4 +1,4 @@
-"""The tables of CONTRACT.md §1 as pydantic row models.
+"""The tables of docs/contract.md §1 as pydantic row models.
 
 These models are the single source of truth for every table: which columns it has (in
 order), which are required (`*` in the contract), their types, enumerations, defaults and
@@ -350,7 +350,7 @@ class AreaRow(_Row):
     KEY: ClassVar = ("area",)
     area: str
     name: str = ""
-#: decision label (codes and the Vietnamese words of the "Quyết định" sheet) → code (CONTRACT.md §8)
+#: decision label (codes and the Vietnamese words of the "Quyết định" sheet) → code (docs/contract.md §8)
 DECISIONS: dict[str, str] = _labels({
     "keep": "keep", "exempt": "exempt", "move": "move",
     "giữ": "keep", "giữ lại": "keep", "không điều động": "exempt", "miễn": "exempt",
@@ -360,7 +360,7 @@ DecisionCode = Literal["keep", "exempt", "move"]
 
 
 class DecisionRow(_Row):
-    """A planner's decision about one person (CONTRACT.md §8): keep and exempt are never moved,
+    """A planner's decision about one person (docs/contract.md §8): keep and exempt are never moved,
     move is moved to `to_unit` (every rule of §2 but max_km must hold; checked when solving)."""
     KEY: ClassVar = ("staff_id",)
     REFERENCES: ClassVar = {"staff_id": ("staff", "staff_id"), "to_unit": ("units", "unit_code")}
@@ -371,14 +371,14 @@ class DecisionRow(_Row):
 
 
 class WishRow(_Row):
-    """A staff member's wish to work in a unit; rank 1 is the first choice (CONTRACT.md §8)."""
+    """A staff member's wish to work in a unit; rank 1 is the first choice (docs/contract.md §8)."""
     KEY: ClassVar = ("staff_id", "unit_code")
     REFERENCES: ClassVar = {"staff_id": ("staff", "staff_id"), "unit_code": ("units", "unit_code")}
     staff_id: str
     unit_code: str
     rank: int = Field(ge=1)
 class ConversionRow(_Row):
-    """A listed retraining path (CONTRACT.md §6): staff of `from_position` may take a post of
+    """A listed retraining path (docs/contract.md §6): staff of `from_position` may take a post of
     `to_position` after `training_months` of training costing `training_cost_vnd`."""
     KEY: ClassVar = ("from_position", "to_position")
     REFERENCES: ClassVar = {"from_position": ("positions", "position_code"),

@@ -1,4 +1,4 @@
-"""Checks of a dataset against CONTRACT.md §1: vectorised, and every problem is collected.
+"""Checks of a dataset against docs/contract.md §1: vectorised, and every problem is collected.
 
 The checks read the row models of `models.tables` (their `columns()`, `KEY` and `REFERENCES`),
 so a column rule is written once, there. They work on whole columns with pandas; Python
@@ -157,7 +157,7 @@ def table_presence(present: Iterable[str],
                    required: Iterable[str] = REQUIRED_TABLES) -> list[Problem]:
     """Required tables are there; `officers` and `province_needs` are given together.
 
-    `required`: the tables the caller needs (the five of CONTRACT.md §1 by default; a command
+    `required`: the tables the caller needs (the five of docs/contract.md §1 by default; a command
     that needs fewer, such as `staffing officers` (§4), names its own)."""
     present = set(present)
     out = [Problem(t, None, None, None, f"required table is missing (expected {expected(t)})")

@@ -64,7 +64,7 @@ Where are the **surplus** and the **shortage** of civil servants — by province
     md('''
 ## Thừa và thiếu / Surplus and shortage
 
-For every (commune, position) pair, as in the data contract (CONTRACT.md §2):
+For every (commune, position) pair, as in the data contract (docs/contract.md §2):
 *surplus* = max(0, staff − quota), *shortage* = max(0, quota − staff). Of the surplus, only the
 **movable** staff may leave: not flagged `movable = false` and more than `protect_years` (2) years
 from statutory retirement. `build_eligibility` computes these per pair; the **ceiling** is the
@@ -357,7 +357,7 @@ OFFICERS = [
     md('''
 # 03 · Cử cán bộ hỗ trợ / Posting the support officers
 
-The Ministry posts one support officer to each of the 34 provinces. The rules (CONTRACT.md §3):
+The Ministry posts one support officer to each of the 34 provinces. The rules (docs/contract.md §3):
 every province gets exactly one officer, never to the officer's home province, and the total
 **match score** — Σ over postings of the province's need weights in the officer's fields of
 expertise — is the largest possible. Among equally good postings a secondary rule decides:

@@ -1,4 +1,4 @@
-"""The `staffing` command (CONTRACT.md §3). Thin: parse options, call the public API, print.
+"""The `staffing` command (docs/contract.md §3). Thin: parse options, call the public API, print.
 
 Exit codes: 0 success; 1 bad input (every problem is listed; no traceback) or an
 unexpected error (one line; set STAFFING_DEBUG=1 to see the traceback); 2 wrong usage.
@@ -103,7 +103,7 @@ def _main() -> None:
 
 
 def _print_problems(error: DatasetError, max_shown: int = 0) -> None:
-    """Every problem of the dataset, one a line (CONTRACT.md §3: all of them, not the first
+    """Every problem of the dataset, one a line (docs/contract.md §3: all of them, not the first
     only), a fault repeated in many rows of a column as one line (§4, `DatasetError.grouped`);
     ``max_shown`` > 0 caps the list on screen when asked for (`validate --max-shown`)."""
     problems = error.grouped()    # a mistake repeated down a column: one message (§4)
@@ -116,7 +116,7 @@ def _print_problems(error: DatasetError, max_shown: int = 0) -> None:
 
 def _load_or_exit(path: Path | None, max_shown: int = 0, need: tuple[str, ...] | None = None) -> Dataset:
     """Read and validate the dataset (the default one when `path` is None), or exit 1.
-    `need`: the tables the command needs (default: the five of CONTRACT.md §1)."""
+    `need`: the tables the command needs (default: the five of docs/contract.md §1)."""
     try:
         where = path if path is not None else default_dataset_path()
         return read_dataset(where) if need is None else read_dataset(where, need=need)
@@ -231,7 +231,7 @@ def solve(
         "--explain", help="Also write sensitivity.csv, reasons and remedies by province (workbook, report).")] = None,
     conversions: Annotated[Optional[bool], typer.Option(
         "--conversions", help="Moves may also retrain a person into another position listed in the "
-                              "dataset's conversions table (CONTRACT.md §6).")] = None,
+                              "dataset's conversions table (docs/contract.md §6).")] = None,
 ) -> None:
     """Compute the optimal reassignment plan, person by person, audit it and write it to --out."""
 
@@ -258,7 +258,7 @@ def solve(
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}…")
 
-        if decisions is not None:   # CONTRACT.md §8: the file's decisions replace the dataset's
+        if decisions is not None:   # docs/contract.md §8: the file's decisions replace the dataset's
             ds = ds.replace(decisions=read_decisions(decisions, ds))
         base = read_baseline(baseline, ds) if baseline is not None else None
         try:
@@ -308,7 +308,7 @@ def solve(
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out} in {time.perf_counter() - t0:.1f} s")
 
 
-#: The tables `staffing officers` needs (CONTRACT.md §4); the roster, when there, sets the tie-break.
+#: The tables `staffing officers` needs (docs/contract.md §4); the roster, when there, sets the tie-break.
 OFFICERS_NEED = ("provinces",)
 
 
@@ -331,7 +331,7 @@ def roadmap(
     time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver, all stages (default: 600).")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
 ) -> None:
-    """The roadmap to the quota (CONTRACT.md §9): transfers, early retirement and recruitment, year by year."""
+    """The roadmap to the quota (docs/contract.md §9): transfers, early retirement and recruitment, year by year."""
     import time
 
     from optimizer.roadmap import RoadmapAuditError, plan_roadmap
@@ -388,7 +388,7 @@ def officers(
 ) -> None:
     """Post the Ministry's support officers, one to each province, with the best match of expertise."""
     check_output_folder(out)
-    # provinces, officers and province_needs are all it needs (CONTRACT.md §4); the pair rule
+    # provinces, officers and province_needs are all it needs (docs/contract.md §4); the pair rule
     # of validation asks for officers and province_needs together, and none is refused below
     ds = _load_or_exit(dataset, need=OFFICERS_NEED)
     if not ds.has_officers:

@@ -74,7 +74,7 @@ def units_after_table(ds: Dataset, elig: Eligibility, transfers: pd.DataFrame) -
     p = elig.pairs
     key = ["unit_code", "position_code"]
     dep = transfers.groupby(["from_unit", "position_code"]).size().rename("departures")
-    # a retrained person (CONTRACT.md §6) leaves position p and arrives in position q
+    # a retrained person (docs/contract.md §6) leaves position p and arrives in position q
     arrive_as = "to_position_code" if "to_position_code" in transfers.columns else "position_code"
     arr = transfers.groupby(["to_unit", arrive_as]).size().rename("arrivals")
     dep.index.names = key
@@ -109,15 +109,15 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
     check_province_codes(ds, scenario)
-    warnings = implausible(ds, scenario.plan_date)   # of the dataset as given (CONTRACT.md §4)
+    warnings = implausible(ds, scenario.plan_date)   # of the dataset as given (docs/contract.md §4)
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
 
     loop = fair = None
-    retraining = scenario.conversions   # CONTRACT.md §6
-    if in_play(ds, baseline):   # decisions, wishes, baseline (CONTRACT.md §8)
+    retraining = scenario.conversions   # docs/contract.md §6
+    if in_play(ds, baseline):   # decisions, wishes, baseline (docs/contract.md §8)
         if scenario.fairness == "leximin" or retraining:
             raise ScenarioError("fairness = leximin and conversions cannot yet be combined with decisions, "
-                                "wishes or a baseline (CONTRACT.md §6–§8): run those plans without them",
+                                "wishes or a baseline (docs/contract.md §6–§8): run those plans without them",
                                 key="fairness" if scenario.fairness == "leximin" else "conversions",
                                 value=scenario.fairness if scenario.fairness == "leximin" else True)
         t = time.perf_counter()

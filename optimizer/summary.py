@@ -122,7 +122,7 @@ def make_summary(ds: Dataset, scenario: Scenario, elig: Eligibility, res: FlowRe
         solve_seconds=round(res.solve_seconds, 3),
         timings={k: round(v, 3) for k, v in timings.items()},
         check={"passed": not violations, "rules": RULE_NAMES, "violations": [str(v) for v in violations]},
-        scenario=public_settings(scenario.to_dict()),     # names, not paths (CONTRACT.md §5)
+        scenario=public_settings(scenario.to_dict()),     # names, not paths (docs/contract.md §5)
         dataset=dataset_name(ds.source),
         data_note=ds.note,
         officers=officers_info,

@@ -117,6 +117,6 @@ def test_every_rule_is_named_and_tested():
     tested = {"known_staff", "one_move_per_person", "from_current_unit", "same_position", "different_unit",
               "known_destination", "movable", "protect_years", "same_province", "max_km",
               "quota_not_crossed", "six_ro", "everyone_accounted",
-              # CONTRACT.md §8, tested in tests/test_decisions.py (test_audit_rules_of_decisions)
+              # docs/contract.md §8, tested in tests/test_decisions.py (test_audit_rules_of_decisions)
               "decision_keep", "decision_move", "exempt_reason", "wish_rank"}
     assert set(RULE_NAMES) == tested

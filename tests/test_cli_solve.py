@@ -1,4 +1,4 @@
-"""`staffing solve`, `officers` and `compare` end to end, as a planner uses them (CONTRACT.md §3).
+"""`staffing solve`, `officers` and `compare` end to end, as a planner uses them (docs/contract.md §3).
 
 Most checks run the typer app in-process (CliRunner, fast); a few run the real console
 command `staffing` in a subprocess to prove the exit codes and that no traceback shows.

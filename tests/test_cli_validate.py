@@ -1,4 +1,4 @@
-"""`staffing validate` (CONTRACT.md §3): a summary and exit 0, or every problem and exit 1."""
+"""`staffing validate` (docs/contract.md §3): a summary and exit 0, or every problem and exit 1."""
 import subprocess
 import sys
 import unicodedata

@@ -1,6 +1,6 @@
 """optimizer.compare: scenarios side by side (issue 5).
 
-The tiny dataset of conftest, worked out by hand (CONTRACT.md §2; positions DC priority 3,
+The tiny dataset of conftest, worked out by hand (docs/contract.md §2; positions DC priority 3,
 VP priority 1; every staff member is movable except S06):
 
     surplus                              shortage

@@ -1,4 +1,4 @@
-"""Retraining into another position (CONTRACT.md §6): the table, the arcs, the order of the
+"""Retraining into another position (docs/contract.md §6): the table, the arcs, the order of the
 objective, who is retrained, and the audit's conversion rules (each satisfied and violated)."""
 import json
 

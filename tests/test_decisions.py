@@ -1,4 +1,4 @@
-"""Decisions, appeals and wishes (CONTRACT.md §8): planners and staff in the loop.
+"""Decisions, appeals and wishes (docs/contract.md §8): planners and staff in the loop.
 
 The exactness tests compare the plan with a *person-level* MILP written here from the raw
 tables (one binary variable per person and destination, solved stage by stage with scipy's

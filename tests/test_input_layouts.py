@@ -1,4 +1,4 @@
-"""Issue 9 / CONTRACT.md §4: spreadsheets as planners make them, read or refused clearly.
+"""Issue 9 / docs/contract.md §4: spreadsheets as planners make them, read or refused clearly.
 
 Each test is one case of the issue; each failed before this change (see the closing note).
 """

@@ -1,4 +1,4 @@
-"""The roadmap (CONTRACT.md §9) on tiny instances solved by hand, and its bad input."""
+"""The roadmap (docs/contract.md §9) on tiny instances solved by hand, and its bad input."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Each rule of the roadmap's independent audit, satisfied and violated (CONTRACT.md §9)."""
+"""Each rule of the roadmap's independent audit, satisfied and violated (docs/contract.md §9)."""
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,4 @@
-"""`staffing roadmap` (CONTRACT.md §9): the files, the exit codes, nothing half-written."""
+"""`staffing roadmap` (docs/contract.md §9): the files, the exit codes, nothing half-written."""
 from __future__ import annotations
 
 import json

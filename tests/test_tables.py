@@ -15,7 +15,7 @@ def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-# CONTRACT.md §1, copied by hand: (column, required)
+# docs/contract.md §1, copied by hand: (column, required)
 CONTRACT_COLUMNS = {
     "provinces": [("province_code", True), ("name", True), ("lat", False), ("lon", False)],
     "units": [("unit_code", True), ("name", True), ("province_code", True), ("unit_type", True),
@@ -29,7 +29,7 @@ CONTRACT_COLUMNS = {
                  ("expertise", True), ("seniority", False)],
     "province_needs": [("province_code", True), ("area", True), ("weight", True)],
     "distances": [("from_unit", True), ("to_unit", True), ("km", True)],
-    # CONTRACT.md §8
+    # docs/contract.md §8
     "decisions": [("staff_id", True), ("decision", True), ("to_unit", False), ("reason", False)],
     "wishes": [("staff_id", True), ("unit_code", True), ("rank", True)],
     "conversions": [("from_position", True), ("to_position", True), ("training_months", True),

@@ -1,4 +1,4 @@
-"""Plans are written whole or not at all (CONTRACT.md §5), and the output side of issue 9.
+"""Plans are written whole or not at all (docs/contract.md §5), and the output side of issue 9.
 
 * a run killed while it writes (SIGTERM, SIGHUP, SIGINT) leaves the previous complete plan, or
   nothing — proved without timing luck: the subprocess's workbook writer is replaced by one that

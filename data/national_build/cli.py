@@ -34,7 +34,7 @@ def build(seed: int, out: Path) -> tuple[Build, dict]:
     build_needs(b)
     build_officers(b)
     write(b, out)
-    write_conversions(out)          # retraining paths (SYNTHETIC; CONTRACT.md §6)
+    write_conversions(out)          # retraining paths (SYNTHETIC; docs/contract.md §6)
     cal = calibration(b)
     (out / "README.md").write_bytes(render_readme(b, cal, seed).encode("utf-8"))
     return b, cal

@@ -5,7 +5,7 @@
 
 SYNTHETIC: a plausible list written for the project, not a Ministry list. Each row says that a
 civil servant of ``from_position`` may take a post of ``to_position`` after ``training_months``
-of training costing ``training_cost_vnd`` (CONTRACT.md §6), with the reason in ``reason`` (an
+of training costing ``training_cost_vnd`` (docs/contract.md §6), with the reason in ``reason`` (an
 extra column, carried along). `national_build.cli` writes it with the other tables and
 `national_build.readme` puts `readme_section()` in ``data/national/README.md``.
 """
@@ -92,7 +92,7 @@ def readme_section() -> str:
     return f"""
 ### Retraining paths (`conversions.csv`) — SYNTHETIC
 
-{n} paths `from_position → to_position` (CONTRACT.md §6): a civil servant of the first position
+{n} paths `from_position → to_position` (docs/contract.md §6): a civil servant of the first position
 may take a post of the second after training (Decree 170/2025: they must meet the new
 position's competency framework; Official Letter 7415/BNV names training as one of the ways to
 fill commune gaps). The list is written for this project, plausible but **not** a Ministry list;

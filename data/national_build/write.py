@@ -102,7 +102,7 @@ def self_check(out: Path) -> list[str]:
     except DatasetError as e:
         return errs + [str(p) for p in e.problems]
     # distances, the conversions (hand-written, not built here) and the planners' decisions and
-    # wishes (CONTRACT.md §6, §8) are not built by this script
+    # wishes (docs/contract.md §6, §8) are not built by this script
     missing = [f"{name}.csv" for name in TABLES if name not in ("distances", "conversions", "decisions", "wishes")
                and getattr(ds, name) is None]
     if missing:

@@ -1,4 +1,4 @@
-"""Explanations of a plan (CONTRACT.md §7): why posts stay unfilled and surplus stays
+"""Explanations of a plan (docs/contract.md §7): why posts stay unfilled and surplus stays
 (`reasons`), what one more person or km is worth (`sensitivity`), what would help each province
 most (`advice`), the leximin-fair plan (`fairness`) and the independent check of it all (`audit`).
 

@@ -1,4 +1,4 @@
-"""An independent check of the explanations and of the fair plan (CONTRACT.md §7).
+"""An independent check of the explanations and of the fair plan (docs/contract.md §7).
 
 It re-derives everything from the raw tables (staff, quotas, units, distances), the plan's
 ``transfers`` and the scenario — never from the eligibility arcs, the solver or

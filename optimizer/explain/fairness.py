@@ -1,4 +1,4 @@
-"""The leximin-fair plan (CONTRACT.md §7, ``fairness = "leximin"``) and the share statistics.
+"""The leximin-fair plan (docs/contract.md §7, ``fairness = "leximin"``) and the share statistics.
 
 A unit's *shortage share* is s_u = D_u / Q_u with D_u = Σ_p priority(p) · shortage_after(u,p) and
 Q_u = Σ_p priority(p) · quota(u,p) (units with Q_u > 0 only). Among all plans with the least

@@ -1,4 +1,4 @@
-"""Why each post stays unfilled and why each surplus stays (CONTRACT.md §7).
+"""Why each post stays unfilled and why each surplus stays (docs/contract.md §7).
 
     explain_plan(ds, scenario, elig, transfers, units_after) -> Explanation(unfilled, surplus_left)
 

@@ -1,4 +1,4 @@
-"""The report's section on what stays short (CONTRACT.md §7), written when the plan was made
+"""The report's section on what stays short (docs/contract.md §7), written when the plan was made
 with ``explain`` or ``fairness``: reasons counted by province, what would help each province
 most, the positions where one more person or km pays most, and the Lorenz curve of residual
 shortage with and without fairness."""

@@ -1,4 +1,4 @@
-"""What one more person or one more km is worth, position by position (CONTRACT.md §7).
+"""What one more person or one more km is worth, position by position (docs/contract.md §7).
 
     sensitivity_table(ds, scenario, elig, flows) -> one row per position
 

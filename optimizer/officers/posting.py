@@ -3,7 +3,7 @@
     post_officers(ds, *, allow_home_province=False, province_priority=None) -> Postings
     write_postings(postings, out_dir, note="") -> [postings.csv, postings.xlsx]
 
-The rules (CONTRACT.md §3, DOMAIN.md "The 34 support officers"), each in one place below:
+The rules (docs/contract.md §3, docs/domain.md "The 34 support officers"), each in one place below:
 
 * **One officer per province** (`SquareModel`): every row of `ds.provinces` gets exactly one
   officer, every officer goes to at most one province. More officers than provinces: the extra

@@ -1,4 +1,4 @@
-"""The planner's side of CONTRACT.md §8 in the plan's files.
+"""The planner's side of docs/contract.md §8 in the plan's files.
 
 * The "Quyết định" sheet of plan.xlsx (every plan): one row per proposed transfer, with an
   empty column for the planner's decision (giữ / không điều động / điều động), a column for the

@@ -1,5 +1,5 @@
 """How outputs name the dataset: by its folder or file name, never by a path of the machine
-(CONTRACT.md §5). summary.json, plan.xlsx, report.html and the comparison files all go through
+(docs/contract.md §5). summary.json, plan.xlsx, report.html and the comparison files all go through
 `dataset_name` / `public_settings`, so a plan made on one machine reveals nothing of its folders.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ Three promises, each tested in tests/test_export.py:
 
 * **Contract columns.** `transfers.csv`, `units_after.csv` and `postings.csv` carry the
   columns of DESIGN.md ("The Plan") in that order, then any extra columns of the frame.
-  A contract column (CONTRACT.md §3) missing from a non-empty frame raises `ValueError`;
+  A contract column (docs/contract.md §3) missing from a non-empty frame raises `ValueError`;
   an empty frame still gets the full header.
 * **Formula-injection safety** (`models.tabular.neutralise`) for every text cell.
 * **Byte determinism.** The same Plan gives the same bytes: floats have fixed decimals, the
@@ -54,7 +54,7 @@ TRANSFER_COLUMNS: tuple[str, ...] = tuple(SELECTION_TRANSFER_COLUMNS)
 #: The plan's postings: the officers' columns without the province's `priority`, which the
 #: plan writes after them (as an extra column) when the frame has it.
 POSTINGS_COLUMNS: tuple[str, ...] = tuple(c for c in OFFICER_POSTINGS_COLUMNS if c != "priority")
-#: The columns CONTRACT.md §3 promises; a non-empty frame without one of them is a bug.
+#: The columns docs/contract.md §3 promises; a non-empty frame without one of them is a bug.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "transfers": ("staff_id", "from_unit", "to_unit", "position_code", "km"),
     "units_after": ("unit_code", "position_code", "staff_before", "quota", "staff_after",
@@ -87,7 +87,7 @@ def conform(df: pd.DataFrame | None, design: Sequence[str], table: str) -> pd.Da
         lost = [c for c in REQUIRED_COLUMNS[table] if c in missing]
         if lost:
             raise ValueError(f"{table}: the plan lacks the contract column(s) "
-                             f"{', '.join(lost)} (CONTRACT.md §3)")
+                             f"{', '.join(lost)} (docs/contract.md §3)")
     else:
         df = df.copy()
         for c in missing:
@@ -311,11 +311,11 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
         if key in tables:
             book.add_table(SHEET_NAMES[key], tables[key], LABELS_VI, VALUE_LABELS_VI)
             listed.append((key, SHEET_NAMES[key], tables[key]))
-    # CONTRACT.md §8: the planner's decisions, read back by `staffing solve --decisions plan.xlsx`
+    # docs/contract.md §8: the planner's decisions, read back by `staffing solve --decisions plan.xlsx`
     book.add_table(DECISION_SHEET, decision_sheet_columns(plan.transfers), DECISION_SHEET_LABELS)
     if getattr(plan, "changes", None) is not None:
         book.add_table(CHANGES_SHEET, changes_columns(plan.changes), CHANGES_LABELS_VI, CHANGES_VALUE_LABELS_VI)
-    # CONTRACT.md §7: the explanation sheets, only when asked for (explain / fairness)
+    # docs/contract.md §7: the explanation sheets, only when asked for (explain / fairness)
     for key, name in EXPLAIN_SHEETS_VI.items():
         if f"explain:{key}" in tables:
             book.add_table(name, tables[f"explain:{key}"], {**LABELS_VI, **EXPLAIN_LABELS_VI},
@@ -326,7 +326,7 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
 
 
 def _write_explain(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list[Path]:
-    """unfilled.csv and surplus_left.csv (CONTRACT.md §7, always), sensitivity.csv when the
+    """unfilled.csv and surplus_left.csv (docs/contract.md §7, always), sensitivity.csv when the
     detailed explanations were asked for; their sheets are queued in `tables` only then."""
     ex = getattr(plan, "explain", None)
     if ex is None:
@@ -365,7 +365,7 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
     if plan.postings is not None:
         frames["postings"] = conform(plan.postings, POSTINGS_COLUMNS, "postings")
     tables = {key: [prepare_column(df, c) for c in df.columns] for key, df in frames.items()}
-    if "to_position_code" in frames["transfers"].columns:     # retraining (CONTRACT.md §6)
+    if "to_position_code" in frames["transfers"].columns:     # retraining (docs/contract.md §6)
         by_pair = retraining_by_pair(frames["transfers"])
         tables["retraining"] = [prepare_column(by_pair, c) for c in by_pair.columns]
     short = shortage_rows(frames["units_after"])
@@ -384,7 +384,7 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
         path = out_dir / "postings.csv"
         write_csv_columns(tables["postings"], path)
         written.append(path)
-    if getattr(plan, "changes", None) is not None:   # with --baseline (CONTRACT.md §8)
+    if getattr(plan, "changes", None) is not None:   # with --baseline (docs/contract.md §8)
         path = out_dir / "changes.csv"
         write_csv_columns(changes_columns(plan.changes), path)
         written.append(path)

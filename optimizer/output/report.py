@@ -186,7 +186,7 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
     else:
         add('<p class="muted">Kế hoạch không có điều động nào.</p>')
 
-    if isinstance(summary.get("retraining"), dict):   # CONTRACT.md §6, only with --conversions
+    if isinstance(summary.get("retraining"), dict):   # docs/contract.md §6, only with --conversions
         add("<h2>Đào tạo lại sang vị trí việc làm khác</h2>")
         add(_retraining_section(summary["retraining"]))
 
@@ -206,7 +206,7 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
     else:
         add('<p class="muted">Không còn vị trí việc làm nào thiếu người sau điều động.</p>')
 
-    section = explain_section(plan)     # CONTRACT.md §7, only with explain / fairness
+    section = explain_section(plan)     # docs/contract.md §7, only with explain / fairness
     if section:
         add(section)
 

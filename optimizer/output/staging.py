@@ -1,4 +1,4 @@
-"""Whole-or-nothing output folders (CONTRACT.md §5): a plan is written whole or not at all.
+"""Whole-or-nothing output folders (docs/contract.md §5): a plan is written whole or not at all.
 
     with staged_output(out_dir) as folder:      # a fresh temporary folder beside out_dir
         write_plan(plan, folder)                # write every file there
@@ -47,7 +47,7 @@ from pathlib import Path
 __all__ = ["staged_output", "check_output_folder", "OutputFolderError", "WriteAborted", "OUTPUT_NAMES",
            "CAUGHT_SIGNALS"]
 
-#: Every file name a command of the project writes into its --out folder (CONTRACT.md §3, §7, §9).
+#: Every file name a command of the project writes into its --out folder (docs/contract.md §3, §7, §9).
 OUTPUT_NAMES: frozenset[str] = frozenset({
     # solve
     "transfers.csv", "units_after.csv", "summary.json", "postings.csv", "plan.xlsx", "report.html",

@@ -13,7 +13,7 @@ SHEET_NAMES: dict[str, str] = {
     "short": "Còn thiếu",
     "postings": "Cán bộ hỗ trợ",
     "notes": "Ghi chú",
-    "retraining": "Đào tạo lại",        # only with retraining (CONTRACT.md §6)
+    "retraining": "Đào tạo lại",        # only with retraining (docs/contract.md §6)
 }
 
 LABELS_VI: dict[str, str] = {
@@ -64,11 +64,11 @@ LABELS_VI: dict[str, str] = {
     "alternative_officer_id": "Cán bộ thay thế tốt nhất",
     "alternative_loss": "Điểm mất đi nếu thay thế",
     "home_unit_code": "Mã đơn vị quê quán",
-    # transfers with decisions, wishes or a baseline (CONTRACT.md §8)
+    # transfers with decisions, wishes or a baseline (docs/contract.md §8)
     "decision": "Quyết định của cấp có thẩm quyền",
     "wish_rank": "Nguyện vọng thứ",
     "baseline": "So với kế hoạch trước",
-    # retraining (CONTRACT.md §6; only in plans made with --conversions)
+    # retraining (docs/contract.md §6; only in plans made with --conversions)
     "to_position_code": "Mã vị trí việc làm mới",
     "to_position_name": "Vị trí việc làm mới",
     "training_months": "Thời gian đào tạo (tháng)",
@@ -191,7 +191,7 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "ceiling_weighted": "Trần có trọng số (× mức ưu tiên)",
     "build_seconds": "Thời gian lập mô hình (giây)",
     "eligible_arcs": "Số cặp đơn vị – vị trí có thể điều động (cung)",
-    # decisions, wishes and a baseline (CONTRACT.md §8)
+    # decisions, wishes and a baseline (docs/contract.md §8)
     "baseline_kept": "Điều động giữ như kế hoạch trước",
     "baseline_dropped": "Điều động của kế hoạch trước bị bỏ",
     "baseline_added": "Điều động mới so với kế hoạch trước",
@@ -217,7 +217,7 @@ SUMMARY_LABELS_VI: dict[str, str] = {
     "posted": "Số tỉnh được cử cán bộ",
     "unposted": "Số tỉnh chưa được cử cán bộ",
     "secondary_rule": "Quy tắc phụ khi cùng tổng điểm",
-    # retraining (CONTRACT.md §6)
+    # retraining (docs/contract.md §6)
     "position_changes": "Số người chuyển sang vị trí việc làm khác",
     "retraining": "Đào tạo lại sang vị trí việc làm khác",
     "retrained_in_place": "Số người đào tạo lại tại chỗ",
@@ -235,7 +235,7 @@ UNITS_SHORT_ANY_NOTE_VI = "trước → sau điều động; kể cả đơn v�
 UNITS_SHORT_NET_VI = "đơn vị thiếu tính gộp mọi vị trí"
 UNITS_SHORT_NET_NOTE_VI = ("tổng số người của đơn vị ít hơn tổng biên chế giao; một đơn vị thiếu ở vị trí "
                            "này nhưng thừa ở vị trí khác có thể không thiếu khi tính gộp")
-# CONTRACT.md §7 (explanations and fairness), written only when asked for
+# docs/contract.md §7 (explanations and fairness), written only when asked for
 SUMMARY_LABELS_VI.update({
     "max_unit_shortage_share": "Tỷ lệ thiếu có trọng số lớn nhất của một đơn vị",
     "gini_unit_shortage_share": "Hệ số Gini của tỷ lệ thiếu theo đơn vị",
@@ -287,7 +287,7 @@ METHOD_VI: dict[str, str] = {
 }
 
 
-#: Vietnamese names of the Ministry of Home Affairs' fields (DOMAIN.md); unknown codes show as the code.
+#: Vietnamese names of the Ministry of Home Affairs' fields (docs/domain.md); unknown codes show as the code.
 AREA_LABELS: dict[str, str] = {
     "to_chuc_bo_may": "Tổ chức bộ máy",
     "bien_che_vtvl": "Biên chế và vị trí việc làm",

@@ -1,4 +1,4 @@
-"""An independent audit of a finished plan against every rule of CONTRACT.md §2 (and §6).
+"""An independent audit of a finished plan against every rule of docs/contract.md §2 (and §6).
 
 It re-derives everything from the raw tables of the dataset and the plan's own files
 (``transfers`` and, when given, ``units_after``); it never reads the model's variables,
@@ -186,7 +186,7 @@ def rule_max_km(c: _Ctx):
     reported = t["km"].to_numpy(dtype=float)
     limit = float(c.scenario.max_km)
     misreported = ~np.isfinite(reported) | (np.abs(reported - km) > KM_TOLERANCE)
-    # a planner's move decision may exceed max_km (CONTRACT.md §8), to the unit it names only
+    # a planner's move decision may exceed max_km (docs/contract.md §8), to the unit it names only
     ordered = _decided(c, "move")
     forced = (t["staff_id"].map(ordered["to_unit"]) == t["to_unit"]).to_numpy(dtype=bool) \
         if len(ordered) else np.zeros(len(t), dtype=bool)
@@ -290,14 +290,14 @@ def _decided(c: _Ctx, *codes: str) -> pd.DataFrame:
 
 
 def rule_decision_keep(c: _Ctx):
-    """Nobody with a keep or exempt decision is moved (CONTRACT.md §8)."""
+    """Nobody with a keep or exempt decision is moved (docs/contract.md §8)."""
     kept = _decided(c, "keep", "exempt")
     for sid in c.transfers.loc[c.transfers["staff_id"].isin(kept.index), "staff_id"]:
         yield Violation("decision_keep", f"staff {sid}", f"has the decision {kept.at[sid, 'decision']} but is moved")
 
 
 def rule_decision_move(c: _Ctx):
-    """Everyone with a move decision is moved, to the unit the decision names (CONTRACT.md §8)."""
+    """Everyone with a move decision is moved, to the unit the decision names (docs/contract.md §8)."""
     ordered = _decided(c, "move")
     went = c.transfers.set_index("staff_id")["to_unit"]
     for sid, to in ordered["to_unit"].items():
@@ -395,7 +395,7 @@ def rule_training_reported(c: _Ctx):
                         f"reports a training cost of {got:.0f} VND, the path takes {want:.0f}")
 
 
-#: the retraining rules (CONTRACT.md §6): checked when the plan or the scenario has retraining
+#: the retraining rules (docs/contract.md §6): checked when the plan or the scenario has retraining
 RETRAINING_RULES = [rule_listed_conversion, rule_training_reported]
 RETRAINING_RULE_NAMES = [r.__name__.removeprefix("rule_") for r in RETRAINING_RULES]
 

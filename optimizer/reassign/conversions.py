@@ -1,4 +1,4 @@
-"""Retraining into another job position: the eligible moves with `conversions` (CONTRACT.md §6).
+"""Retraining into another job position: the eligible moves with `conversions` (docs/contract.md §6).
 
 With ``scenario.conversions`` a move goes from a surplus pair (u, p) to a shortage pair (v, q)
 where q = p, or (p, q) is a row of the dataset's ``conversions`` table (a listed retraining

@@ -1,4 +1,4 @@
-"""A planner's decisions applied to the reassignment (CONTRACT.md §8), and why people stay.
+"""A planner's decisions applied to the reassignment (docs/contract.md §8), and why people stay.
 
 * ``keep`` and ``exempt``: the person is never moved (``may_move`` false; ``stay_reason``
   ``decision_keep`` / ``decision_exempt``).

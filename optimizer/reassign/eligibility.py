@@ -1,4 +1,4 @@
-"""Which moves are allowed: surplus, shortage and the eligible arcs (CONTRACT.md §2).
+"""Which moves are allowed: surplus, shortage and the eligible arcs (docs/contract.md §2).
 
 Everything here is vectorised with pandas/numpy: the national dataset (≈120,000 staff,
 ≈130,000 (unit, position) pairs) never goes through a Python loop over unit pairs.
@@ -49,7 +49,7 @@ def staff_status(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     cutoff = protect_cutoff(scenario.plan_date, scenario.protect_years)
     near = (retire <= cutoff).to_numpy()
     flag = st["movable"].to_numpy(dtype=bool)
-    # a legal exemption (Decree 170/2025, CONTRACT.md §8): never transferred
+    # a legal exemption (Decree 170/2025, docs/contract.md §8): never transferred
     exempt = (st["exempt_reason"].fillna("").astype(str).str.strip() != "").to_numpy() \
         if "exempt_reason" in st.columns else np.zeros(len(st), dtype=bool)
     out = st.assign(retirement_date=retire.to_numpy(), may_move=flag & ~near & ~exempt)
@@ -240,7 +240,7 @@ def _road_candidates(s_unit, s_grp, d_unit, d_grp, road_f, road_t, road_km, max_
 
 
 def build_arcs(ds: Dataset, scenario: Scenario, pairs: pd.DataFrame, into: set[str]) -> pd.DataFrame:
-    """The eligible arcs, from integer codes and a spatial index (CONTRACT.md §2).
+    """The eligible arcs, from integer codes and a spatial index (docs/contract.md §2).
 
     Same arcs, same order and same figures as joining every surplus pair with every shortage pair
     of its group and filtering by distance, without ever holding that join: candidates come from a

@@ -1,4 +1,4 @@
-"""The reassignment with retraining (CONTRACT.md §6), solved exactly.
+"""The reassignment with retraining (docs/contract.md §6), solved exactly.
 
 Variables are flows ``x[a]`` on the arcs a = ((u, p) → (v, q)) of
 `optimizer.reassign.conversions`. The objective, lexicographic:

@@ -1,4 +1,4 @@
-"""Planners and staff in the loop: decisions, wishes and a baseline plan (CONTRACT.md §8).
+"""Planners and staff in the loop: decisions, wishes and a baseline plan (docs/contract.md §8).
 
     outcome = solve_in_loop(ds, scenario, baseline=None)
 

@@ -3,7 +3,7 @@
 Variables are flows ``x[a]`` on the eligible arcs a = (u → v, p) of
 `optimizer.reassign.eligibility` — never one variable per person and destination.
 
-Objective (CONTRACT.md §2), lexicographic:
+Objective (docs/contract.md §2), lexicographic:
   1. minimise Σ priority(p) · shortage_after(v, p)  (weighted unfilled shortage);
   2. among those, minimise Σ km(a) · x[a]            (total kilometres).
 

@@ -1,7 +1,7 @@
 """Wishes and a baseline in the reassignment model: persons who matter get their own nodes.
 
 The flow model of `optimizer.reassign.network` moves anonymous staff between (unit, position)
-pairs. Wishes (CONTRACT.md §8) and the transfers of an earlier plan (``--baseline``) belong to
+pairs. Wishes (docs/contract.md §8) and the transfers of an earlier plan (``--baseline``) belong to
 persons, so here the persons who have one get a node of their own and everyone else stays
 aggregated:
 

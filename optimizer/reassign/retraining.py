@@ -1,4 +1,4 @@
-"""The retraining moves of a plan, counted (CONTRACT.md §6): for the summary, workbook and report.
+"""The retraining moves of a plan, counted (docs/contract.md §6): for the summary, workbook and report.
 
 A *retraining* is a transfer whose ``to_position_code`` differs from its ``position_code``;
 *in place* when the person stays in their unit. Plans made without ``--conversions`` have no

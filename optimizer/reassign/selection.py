@@ -16,7 +16,7 @@ second, small min-cost flow (persons → destinations of their own unit and posi
 Rules 2 and 3 are lexicographic, not a blend: the cost of a person → destination pair is
 ``metres × W + penalty`` with ``W`` larger than any possible sum of penalties in one unit.
 
-With retraining (``--conversions``, CONTRACT.md §6) one rule comes first, for the moves that
+With retraining (``--conversions``, docs/contract.md §6) one rule comes first, for the moves that
 change position: 0. the people retrained are those with the most years before retirement
 (least Σ penalty over retraining moves): training pays off over the years a person still
 serves. Then rules 2 and 3 as above over all moves. The cost of a retraining pair is
@@ -44,7 +44,7 @@ TRANSFER_COLUMNS = [
     "km", "distance_source", "effective_date", "authority", "authority_level",
     "years_to_retirement", "reason",
 ]
-#: with retraining (CONTRACT.md §6) the transfers gain these columns, after the others
+#: with retraining (docs/contract.md §6) the transfers gain these columns, after the others
 RETRAINING_COLUMNS = ["to_position_code", "to_position_name", "training_months", "training_cost_vnd"]
 
 MINISTRY_AUTHORITY = "Bộ trưởng Bộ Nội vụ"

@@ -1,4 +1,4 @@
-"""The roadmap to the quota, 2026–2030 (CONTRACT.md §9): `plan_roadmap(ds, scenario) -> Roadmap`.
+"""The roadmap to the quota, 2026–2030 (docs/contract.md §9): `plan_roadmap(ds, scenario) -> Roadmap`.
 
     timeline (persons, cohorts, costs) → model (the MIP, stage by stage) → persons (who acts)
     → audit (independent replay) → Roadmap (actions, units_by_year, summary)
@@ -49,7 +49,7 @@ def plan_roadmap(ds, scenario, *, progress=None, keep_ids=(), exempt_ids=(), che
     end_surplus … total_metres (the solver's stages), persons, audit.
 
     ``keep_ids`` / ``exempt_ids``: staff never transferred / never transferred nor retired early
-    (the hook for CONTRACT.md §8's decisions). Raises RoadmapAuditError if the audit fails.
+    (the hook for docs/contract.md §8's decisions). Raises RoadmapAuditError if the audit fails.
     """
     from models.scenario import apply_quota_adjustment, restrict_to_provinces
 

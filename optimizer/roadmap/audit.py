@@ -1,4 +1,4 @@
-"""An independent audit of a roadmap (CONTRACT.md §9), from the raw tables and the actions.
+"""An independent audit of a roadmap (docs/contract.md §9), from the raw tables and the actions.
 
 It never reads the model, the cohorts or the timeline: it replays ``actions`` date by date
 over the dataset's own staff, quota and unit tables, with its own distance and cost code,

@@ -1,4 +1,4 @@
-"""The roadmap's files (CONTRACT.md §9), written whole or not at all (§5).
+"""The roadmap's files (docs/contract.md §9), written whole or not at all (§5).
 
     write_roadmap(roadmap, out) -> [paths]
 

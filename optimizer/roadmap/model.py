@@ -1,4 +1,4 @@
-"""The roadmap MIP over aggregates (CONTRACT.md §9), solved lexicographically, stage by stage.
+"""The roadmap MIP over aggregates (docs/contract.md §9), solved lexicographically, stage by stage.
 
 Variables (all over eligible index sets only):
 

@@ -1,4 +1,4 @@
-"""The roadmap's timeline (CONTRACT.md §9): decision dates, persons, cohorts, pairs, costs.
+"""The roadmap's timeline (docs/contract.md §9): decision dates, persons, cohorts, pairs, costs.
 
 Everything the model, the choice of persons and the reports share, computed once:
 
@@ -142,7 +142,7 @@ def build_timeline(ds: Dataset, scenario, *, keep_ids=(), exempt_ids=()) -> Time
     """Dates, persons, cohorts and pairs of a roadmap (see the module docstring).
 
     ``keep_ids`` are never transferred; ``exempt_ids`` are never transferred nor retired early
-    (the hooks for the decisions table of CONTRACT.md §8).
+    (the hooks for the decisions table of docs/contract.md §8).
     """
     dates = [pd.Timestamp(year, 1, 1) for year in range(scenario.start_year, scenario.end_year + 1)]
     K = len(dates)
