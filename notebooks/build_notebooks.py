@@ -9,7 +9,8 @@ bytes. tests/test_notebooks.py checks that the committed notebooks are what this
 writes, and runs each of them from a fresh kernel.
 
 The notebooks use the public API only (models.io, models.scenario, optimizer.plan,
-optimizer.reassign.eligibility, optimizer.compare, optimizer.officers, optimizer.output.tables's labels).
+optimizer.reassign.eligibility, optimizer.compare, optimizer.officers, optimizer.roadmap,
+optimizer.output.tables's labels).
 """
 from __future__ import annotations
 
@@ -454,10 +455,94 @@ changed.assign(at_home=changed["province_code"] == changed["home_province_code"]
 '''),
 ]
 
+ROADMAP = [
+    md('''
+# Lộ trình về đúng biên chế 2026–2030 / The roadmap to the quota, one province
+
+Resolution 76/2025 gives the communes five years to bring their staff to the quota. The roadmap
+(docs/contract.md §9) plans those years person by person with every lever: transfers, early
+retirement (Decree 154/2025), recruitment within unused quota and the natural retirements of the
+Decree 135 roadmap — a MIP over aggregates, solved lexicographically (end surplus, then weighted
+shortage-years, then cost, then persons acted on, then km) and audited independently.
+
+This notebook plans **one province** (a provincial planner's own run: solved exactly in seconds);
+the national run is `staffing roadmap --out road/` (see the README for how far it gets).
+'''),
+    SYNTHETIC,
+    LOAD,
+    code('''
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from models.scenario import Scenario
+from optimizer.roadmap import plan_roadmap
+
+PROVINCE = "11"
+base = Scenario(name="lộ trình / roadmap", provinces=[PROVINCE])
+road = plan_roadmap(ds, base)
+s = road.summary
+print(f"status {s['status']}; end surplus {s['surplus_before']} → {s['end_surplus']}; "
+      f"weighted shortage-years {s['shortage_years']}; cost {s['cost_vnd'] / 1e9:,.1f} bn VND; "
+      f"audit {'passed' if s['check']['passed'] else 'FAILED'}")
+assert s["check"]["passed"]
+'''),
+    md('''
+## Hành động theo năm / Actions by year and lever
+
+Natural retirements need no decision; the other rows are the plan's decisions, each with its
+person, position, units, date, cost, signing authority and reason ("6 rõ").
+'''),
+    code('''
+by_year = (road.actions.assign(year=road.actions["date"].str[:4])
+           .pivot_table(index="year", columns="action", values="action_no", aggfunc="count", fill_value=0))
+by_year
+'''),
+    code('''
+fig, ax = plt.subplots(figsize=(8, 4))
+by_year.plot.bar(ax=ax, stacked=True)
+ax.set_ylabel("số người / persons")
+ax.set_title("Hành động theo năm / actions by year")
+fig.tight_layout()
+'''),
+    code('''
+pd.Series(s["cost_by_lever"], name="VND").to_frame().assign(bn_VND=lambda d: d["VND"] / 1e9)
+'''),
+    md('''
+## Ngân sách và thiếu hụt / Budget against shortage
+
+With a budget (one coupling row over the whole horizon), fewer recruits and early retirements are
+affordable: the weighted shortage-years rise as the budget falls. Each point is an exact roadmap.
+'''),
+    code('''
+budgets = [0.0, 10e9, 30e9]
+rows = []
+for b in budgets:
+    r = plan_roadmap(ds, base.model_copy(update={"budget_vnd": b}))
+    rows.append({"budget_bn_VND": b / 1e9, "status": r.summary["status"],
+                 "end_surplus": r.summary["end_surplus"], "shortage_years": r.summary["shortage_years"],
+                 "cost_bn_VND": r.summary["cost_vnd"] / 1e9})
+rows.append({"budget_bn_VND": None, "status": s["status"], "end_surplus": s["end_surplus"],
+             "shortage_years": s["shortage_years"], "cost_bn_VND": s["cost_vnd"] / 1e9})
+curve = pd.DataFrame(rows)
+curve
+'''),
+    code('''
+fig, ax = plt.subplots(figsize=(6, 4))
+pts = curve.dropna(subset=["budget_bn_VND"])
+ax.plot(pts["budget_bn_VND"], pts["shortage_years"], marker="o")
+ax.axhline(s["shortage_years"], color="grey", linestyle="--", label="không giới hạn / no budget")
+ax.set_xlabel("ngân sách / budget (tỷ đồng / bn VND)")
+ax.set_ylabel("thiếu có trọng số × năm / weighted shortage-years")
+ax.legend()
+fig.tight_layout()
+'''),
+]
+
 NOTEBOOKS = {
     "01_explore_dataset.ipynb": EXPLORE,
     "02_scenarios.ipynb": SCENARIOS,
     "03_officer_postings.ipynb": OFFICERS,
+    "04_roadmap.ipynb": ROADMAP,
 }
 
 

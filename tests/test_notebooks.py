@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["01_explore_dataset.ipynb", "02_scenarios.ipynb", "03_officer_postings.ipynb"]
+NAMES = ["01_explore_dataset.ipynb", "02_scenarios.ipynb", "03_officer_postings.ipynb", "04_roadmap.ipynb"]
 #: "well under a minute" each, kernel start included, with room for a slower machine
 
 
