@@ -8,27 +8,17 @@ a violation names the rule, the person or (unit, position, date) and what is wro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from models.retirement import retirement_dates
+from optimizer.reassign.audit import Violation   # one violation type for every audit
 
 __all__ = ["Violation", "RULES", "RULE_NAMES", "audit_roadmap", "recompute_components"]
 
 COST_TOLERANCE_VND = 1.0
 KM_TOLERANCE = 0.0015
-
-
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.subject}: {self.message}"
 
 
 class _Ctx:
@@ -57,6 +47,12 @@ class _Ctx:
         if pd.isna(v):
             v = max(self.years(pd.Timestamp(row["birth_date"]), self.plan) - 23, 0)
         return float(v) + self.years(self.plan, t)
+
+    @staticmethod
+    def months_early(row, t: pd.Timestamp) -> int:
+        """Months from decision date t to the day after the statutory retirement date."""
+        after = pd.Timestamp(row["retire"]) + pd.Timedelta(days=1)
+        return (after.year - t.year) * 12 + after.month - t.month
 
     def salary(self, row) -> float:
         v = pd.to_numeric(pd.Series([row.get("monthly_salary_vnd", np.nan)]), errors="coerce").iloc[0]
@@ -166,8 +162,7 @@ def early_retirement_eligible(c: _Ctx):
         if p is None:
             continue
         t = pd.Timestamp(r.date)
-        after = pd.Timestamp(p["retire"]) + pd.Timedelta(days=1)
-        m = (after.year - t.year) * 12 + after.month - t.month
+        m = c.months_early(p, t)
         ins = c.insurance(p, t)
         if not c.sc.early_retirement or r.staff_id in c.exempt:
             out.append(_v("early_retirement_eligible", r.staff_id, "early retirement is not allowed"))
@@ -242,8 +237,7 @@ def costs_right(c: _Ctx):
             if p is None:
                 continue
             t = pd.Timestamp(r.date)
-            after = pd.Timestamp(p["retire"]) + pd.Timedelta(days=1)
-            m = (after.year - t.year) * 12 + after.month - t.month
+            m = c.months_early(p, t)
             want = float(np.rint(c.salary(p) * (5 * m / 12 + 5 + 0.5 * (c.insurance(p, t) - 20))))
         elif r.action == "recruit":
             want = float(np.rint(c.sc.new_hire_monthly_salary_vnd * 12 * (c.sc.end_year - int(r.date[:4]) + 1)))
