@@ -221,34 +221,52 @@ def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, codes: _Codes, *, left_r
     return pd.DataFrame({"taken_by": names, "taken_by_count": count})
 
 
+# --------------------------------------------------------------------------- the facts of one side
+
+def _side_facts(ds, scenario, moves, rows: pd.DataFrame, other: pd.DataFrame, amount: str,
+                own: tuple[str, int | None], theirs: tuple[str, int | None], *, left_receives: bool):
+    """What a row of either file needs, the same way for both (§7): how much of the other side is
+    in scope, the nearest such unit, the units within reach and what they have left, whether a
+    per-unit limit binds — the row's own unit at its limit (`own`: its count column and limit), or
+    every open unit in reach at its limit (`theirs`) — and who took what was in reach.
+
+    `rows` are the pairs explained (short pairs, or pairs with surplus left), numbered by `row`;
+    `other` the pairs of the other side with `amount` and `amount`_after (supply or shortage)."""
+    codes = _Codes(ds)
+    j = _scope_join(ds, scenario, codes, rows[["row", "unit_code", "position_code", "province_code"]], other,
+                    left_receives=left_receives)
+    n = len(rows)
+    in_scope = np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n).astype(np.int64)
+    near = _nearest(j, codes).reindex(np.arange(n))
+    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
+    n_reach = np.bincount(reach["row"], minlength=n)
+    left_reach = np.bincount(reach["row"], weights=reach[f"{amount}_after_o"], minlength=n).astype(np.int64)
+    own_col, own_limit = own
+    own_binds = np.zeros(n, bool) if own_limit is None else (rows[own_col].to_numpy() >= own_limit)
+    their_col, their_limit = theirs
+    if their_limit is None:
+        their_binds = np.zeros(n, bool)
+    else:
+        still_open = reach.loc[reach[f"{amount}_after_o"] > 0]
+        n_open = np.bincount(still_open["row"], minlength=n)
+        n_stuck = np.bincount(still_open.loc[still_open[f"{their_col}_o"] >= their_limit, "row"], minlength=n)
+        their_binds = (n_open > 0) & (n_stuck == n_open)
+    takers = _takers(reach, moves, codes, left_receives=left_receives).reindex(np.arange(n))
+    return in_scope, near, n_reach, left_reach, own_binds, their_binds, takers
+
+
 # --------------------------------------------------------------------------- unfilled posts
 
 def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
-    max_km = float(scenario.max_km)
     lim_dep = scenario.max_departures_per_unit
     lim_arr = scenario.max_arrivals_per_unit
     short = p.loc[p["shortage_after"] > 0].reset_index(drop=True)
     short["row"] = np.arange(len(short))
     src = p.loc[p["supply"] > 0, ["unit_code", "position_code", "province_code", "supply",
                                   "supply_after", "unit_departures"]]
-    codes = _Codes(ds)
-    j = _scope_join(ds, scenario, codes, short[["row", "unit_code", "position_code", "province_code"]], src,
-                    left_receives=True)
-    n = len(short)
-    in_scope = np.bincount(j["row"], weights=j["supply_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, codes).reindex(np.arange(n))
-    reach = j.loc[j["km"] <= max_km + 1e-9]
-    n_reach = np.bincount(reach["row"], minlength=n)
-    left_reach = np.bincount(reach["row"], weights=reach["supply_after_o"], minlength=n).astype(np.int64)
-    arr_binds = np.zeros(n, bool) if lim_arr is None else (short["unit_arrivals"].to_numpy() >= lim_arr)
-    if lim_dep is None:
-        dep_binds = np.zeros(n, bool)
-    else:
-        open_src = reach.loc[reach["supply_after_o"] > 0]
-        n_open = np.bincount(open_src["row"], minlength=n)
-        n_stuck = np.bincount(open_src.loc[open_src["unit_departures_o"] >= lim_dep, "row"], minlength=n)
-        dep_binds = (n_open > 0) & (n_stuck == n_open)
-    takers = _takers(reach, moves, codes, left_receives=True).reindex(np.arange(n))
+    in_scope, near, n_reach, left_reach, arr_binds, dep_binds, takers = _side_facts(
+        ds, scenario, moves, short, src, "supply", ("unit_arrivals", lim_arr), ("unit_departures", lim_dep),
+        left_receives=True)
 
     code = np.select(
         [in_scope == 0, n_reach == 0, arr_binds | dep_binds, left_reach == 0],
@@ -303,31 +321,15 @@ def _unfilled_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------- surplus that stays
 
 def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
-    max_km = float(scenario.max_km)
     lim_dep = scenario.max_departures_per_unit
     lim_arr = scenario.max_arrivals_per_unit
     left = p.loc[p["supply_after"] > 0].reset_index(drop=True)
     left["row"] = np.arange(len(left))
     dst = p.loc[p["shortage"] > 0, ["unit_code", "position_code", "province_code", "shortage",
                                      "shortage_after", "unit_arrivals"]]
-    codes = _Codes(ds)
-    j = _scope_join(ds, scenario, codes, left[["row", "unit_code", "position_code", "province_code"]], dst,
-                    left_receives=False)
-    n = len(left)
-    in_scope = np.bincount(j["row"], weights=j["shortage_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, codes).reindex(np.arange(n))
-    reach = j.loc[j["km"] <= max_km + 1e-9]
-    n_reach = np.bincount(reach["row"], minlength=n)
-    left_reach = np.bincount(reach["row"], weights=reach["shortage_after_o"], minlength=n).astype(np.int64)
-    dep_binds = np.zeros(n, bool) if lim_dep is None else (left["unit_departures"].to_numpy() >= lim_dep)
-    if lim_arr is None:
-        arr_binds = np.zeros(n, bool)
-    else:
-        open_dst = reach.loc[reach["shortage_after_o"] > 0]
-        n_open = np.bincount(open_dst["row"], minlength=n)
-        n_stuck = np.bincount(open_dst.loc[open_dst["unit_arrivals_o"] >= lim_arr, "row"], minlength=n)
-        arr_binds = (n_open > 0) & (n_stuck == n_open)
-    takers = _takers(reach, moves, codes, left_receives=False).reindex(np.arange(n))
+    in_scope, near, n_reach, left_reach, dep_binds, arr_binds, takers = _side_facts(
+        ds, scenario, moves, left, dst, "shortage", ("unit_departures", lim_dep), ("unit_arrivals", lim_arr),
+        left_receives=False)
     code = np.select([in_scope == 0, n_reach == 0, dep_binds | arr_binds, left_reach == 0],
                      list(SURPLUS_CODES[:4]), default=NOT_OPTIMAL)
     movable_rows = left.assign(
