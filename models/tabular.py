@@ -25,7 +25,16 @@ import pandas as pd
 
 __all__ = ["CODE_COLUMNS", "FLOAT_DECIMALS", "FORMULA_PREFIXES", "CHUNK_ROWS", "Column", "neutralise",
            "is_code_column", "scalar_text", "format_float", "format_numbers", "prepare_column",
-           "table_columns", "write_csv_columns", "write_csv_table"]
+           "table_columns", "write_csv_columns", "write_csv_table", "column_letters"]
+
+def column_letters(number: int) -> str:
+    """Spreadsheet letters of a 1-based column number: 1 → A, 27 → AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
 
 #: Rows formatted per chunk (bounds memory on national tables).
 CHUNK_ROWS = 20000

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from models.dataset import TABLE_NAMES
+from models.tabular import column_letters
 from models.tables import (
     DATE_FORMS, DATE_PATTERN, DMY_PATTERN, MAX_WHOLE, NUMBER_PATTERN, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES,
     BOOL_WORDS, Column, columns,
@@ -173,12 +174,7 @@ def table_presence(present: Iterable[str],
 
 def _column_letter(position: int) -> str:
     """Spreadsheet letter of a 0-based column position (0 → A, 26 → AA)."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letters(position + 1)
 
 
 def header_problems(table: str, frame: pd.DataFrame) -> tuple[list[Problem], list[int]]:

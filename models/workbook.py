@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from models import tabular
-from models.tabular import Column, neutralise, scalar_text, table_columns
+from models.tabular import Column, column_letters, neutralise, scalar_text, table_columns
 
 __all__ = ["Sheet", "TextSheet", "STYLES", "DEFAULT_DATE", "MAX_ROWS", "Workbook", "write_workbook", "zip_day"]
 
@@ -96,15 +96,6 @@ def _attr(text: str) -> str:
     return _xml_escape(text).replace('"', "&quot;")
 
 
-def _col_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _width(chars: int) -> float:
     return float(min(max(chars + 2, _WIDTH_MIN), _WIDTH_MAX))
 
@@ -170,7 +161,7 @@ class Workbook:
             yield self._row_xml(1, [(h, ST_HEADER) for h in header])
             if not cells:                      # formatted once, shared by the parts
                 for j, col in enumerate(columns, start=1):
-                    cells.append(self._column_cells(col, _col_letter(j), (value_labels or {})))
+                    cells.append(self._column_cells(col, column_letters(j), (value_labels or {})))
             for lo in range(start, stop, tabular.CHUNK_ROWS):
                 hi = min(stop, lo + tabular.CHUNK_ROWS)
                 parts = [fmt(lo, hi, start) for fmt in cells]
@@ -236,7 +227,7 @@ class Workbook:
     def _row_xml(self, r: int, cells: list[tuple[Any, int]]) -> str:
         out = []
         for j, (value, style) in enumerate(cells, start=1):
-            ref = f"{_col_letter(j)}{r}"
+            ref = f"{column_letters(j)}{r}"
             s_attr = f' s="{style}"' if style else ""
             if value is None or (isinstance(value, str) and value == ""):
                 if style:
@@ -256,7 +247,7 @@ class Workbook:
 
     # package ---------------------------------------------------------------
     def _sheet_xml(self, index: int, sheet: _Sheet) -> Iterator[str]:
-        last = f"{_col_letter(max(sheet.n_cols, 1))}{max(sheet.n_rows, 1)}"
+        last = f"{column_letters(max(sheet.n_cols, 1))}{max(sheet.n_rows, 1)}"
         selected = ' tabSelected="1"' if index == 0 else ""
         head = [_XML_DECL, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
                 f'<dimension ref="A1:{last}"/>', f'<sheetViews><sheetView{selected} workbookViewId="0">']
@@ -281,7 +272,7 @@ class Workbook:
 
     @staticmethod
     def _filter_ref(sheet: _Sheet) -> str:
-        return f"A1:{_col_letter(max(sheet.n_cols, 1))}{max(sheet.n_rows, 1)}"
+        return f"A1:{column_letters(max(sheet.n_cols, 1))}{max(sheet.n_rows, 1)}"
 
     def _workbook_xml(self) -> str:
         sheets, names = [], []

@@ -29,6 +29,8 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from models.tabular import column_letters
+
 __all__ = ["MAX_ROWS", "MAX_XML_BYTES", "MAX_CELLS", "WorkbookRefused", "SheetScan",
            "sheet_parts", "inspect_workbook", "column_number", "column_letters"]
 
@@ -78,15 +80,6 @@ def column_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def column_letters(number: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _small_xml(archive: zipfile.ZipFile, name: str) -> ET.Element:
