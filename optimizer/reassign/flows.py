@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from optimizer.reassign.eligibility import Eligibility
 from optimizer.status import Status
 
-__all__ = ["FlowResult", "METHODS", "metres", "empty_flows", "result_flows", "priorities", "incidence",
+__all__ = ["FlowResult", "METHODS", "add_source_and_sink", "metres", "empty_flows", "result_flows", "priorities", "incidence",
            "pair_nodes", "incidence_codes", "big_weight"]
 
 METHODS = ("auto", "min_cost_flow", "mip")
@@ -91,3 +91,40 @@ def big_weight(arcs: pd.DataFrame, dst_codes: np.ndarray) -> int:
     longest = arcs.groupby(dst_codes)["km"].max().to_numpy()
     demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
     return int((demand * np.rint(longest * 1000).astype(np.int64)).sum()) + 1
+
+
+def add_source_and_sink(smcf, n_src: int, n_dst: int, supply: np.ndarray, demand: np.ndarray,
+                        reward: np.ndarray, dep_units, max_dep: int | None, arr_units,
+                        max_arr: int | None) -> None:
+    """The frame shared by the reassignment networks with rewards (per-unit limits, retraining).
+
+    Nodes 0..n_src-1 are the surplus pairs and n_src..n_src+n_dst-1 the shortage pairs; S and T
+    follow, then the unit nodes. S → surplus pair (its supply), through one node per unit when
+    departures are limited (`dep_units`: each surplus pair's unit code and the units, as from
+    `pd.factorize`); shortage pair → T (its demand) earning `reward`, through one node per unit
+    when arrivals are limited (`arr_units`); and S → T at cost 0 for whoever is not moved.
+    """
+    S, T = n_src + n_dst, n_src + n_dst + 1
+    nxt = T + 1
+    total = int(supply.sum())
+    src_ids = np.arange(n_src, dtype=np.int32)
+    if max_dep is None:
+        smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), src_ids, supply,
+                                                  np.zeros(n_src, np.int64))
+    else:
+        un = nxt + np.arange(len(dep_units[1]), dtype=np.int32)
+        nxt += len(un)
+        smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
+                                                  np.full(len(un), int(max_dep), np.int64), np.zeros(len(un), np.int64))
+        smcf.add_arcs_with_capacity_and_unit_cost(un[dep_units[0]], src_ids, supply, np.zeros(n_src, np.int64))
+    dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
+    if max_arr is None:
+        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
+    else:
+        vn = nxt + np.arange(len(arr_units[1]), dtype=np.int32)
+        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[arr_units[0]], demand, reward)
+        smcf.add_arcs_with_capacity_and_unit_cost(vn, np.full(len(vn), T, np.int32),
+                                                  np.full(len(vn), int(max_arr), np.int64), np.zeros(len(vn), np.int64))
+    smcf.add_arc_with_capacity_and_unit_cost(S, T, total, 0)    # whatever is not moved
+    smcf.set_node_supply(S, total)
+    smcf.set_node_supply(T, -total)

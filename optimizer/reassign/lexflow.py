@@ -64,7 +64,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.flows import FlowResult
+from optimizer.reassign.flows import FlowResult, add_source_and_sink
 from optimizer.status import Status
 
 METHODS = ("auto", "min_cost_flow", "mip")
@@ -183,33 +183,9 @@ def solve_network(elig: Eligibility, *, max_departures_per_unit: int | None = No
         src_codes.astype(np.int32), (n_src + dst_codes).astype(np.int32),
         np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64),
         np.array(move_cost, dtype=np.int64))
-    S, T = n_src + n_dst, n_src + n_dst + 1
-    nxt = T + 1
-    src_ids = np.arange(n_src, dtype=np.int32)
-    if dep_units is None:
-        smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), src_ids, supply,
-                                                  np.zeros(n_src, np.int64))
-    else:
-        un = nxt + np.arange(len(dep_units[1]), dtype=np.int32)
-        nxt += len(un)
-        smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
-                                                  np.full(len(un), int(max_departures_per_unit), np.int64),
-                                                  np.zeros(len(un), np.int64))
-        smcf.add_arcs_with_capacity_and_unit_cost(un[dep_units[0]], src_ids, supply, np.zeros(n_src, np.int64))
-    dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
     reward = np.array([-int(p) * w.w1 for p in dst_prio], dtype=np.int64)
-    if arr_units is None:
-        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
-    else:
-        vn = nxt + np.arange(len(arr_units[1]), dtype=np.int32)
-        nxt += len(vn)
-        smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[arr_units[0]], demand, reward)
-        smcf.add_arcs_with_capacity_and_unit_cost(vn, np.full(len(vn), T, np.int32),
-                                                  np.full(len(vn), int(max_arrivals_per_unit), np.int64),
-                                                  np.zeros(len(vn), np.int64))
-    smcf.add_arc_with_capacity_and_unit_cost(S, T, total, 0)
-    smcf.set_node_supply(S, total)
-    smcf.set_node_supply(T, -total)
+    add_source_and_sink(smcf, n_src, n_dst, supply, demand, reward, dep_units, max_departures_per_unit,
+                        arr_units, max_arrivals_per_unit)
     build = time.perf_counter() - t0
     t1 = time.perf_counter()
     status = smcf.solve()

@@ -40,7 +40,8 @@ import pandas as pd
 from ortools.graph.python import min_cost_flow
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.flows import METHODS, FlowResult, big_weight, metres, pair_nodes, priorities, result_flows
+from optimizer.reassign.flows import (METHODS, FlowResult, add_source_and_sink, big_weight, metres, pair_nodes,
+                                      priorities, result_flows)
 from optimizer.reassign.mip import solve_mip
 from optimizer.status import Status
 
@@ -80,40 +81,13 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
         t1 = time.perf_counter()
         status = smcf.solve_max_flow_with_min_cost()
     else:
-        S, T = n_src + n_dst, n_src + n_dst + 1
-        nxt = T + 1
-        total = int(supply.sum())
-        # source side: S → (u, p), through a unit node when departures are limited
-        if max_departures_per_unit is None:
-            smcf.add_arcs_with_capacity_and_unit_cost(np.full(n_src, S, np.int32), np.arange(n_src, dtype=np.int32),
-                                                      supply, np.zeros(n_src, np.int64))
-        else:
-            u_codes, u_names = pd.factorize(src_unit, sort=True)
-            un = nxt + np.arange(len(u_names), dtype=np.int32)
-            nxt += len(u_names)
-            smcf.add_arcs_with_capacity_and_unit_cost(np.full(len(un), S, np.int32), un,
-                                                      np.full(len(un), int(max_departures_per_unit), np.int64),
-                                                      np.zeros(len(un), np.int64))
-            smcf.add_arcs_with_capacity_and_unit_cost(un[u_codes], np.arange(n_src, dtype=np.int32), supply,
-                                                      np.zeros(n_src, np.int64))
-        # sink side: (v, p) → T earning −priority · BIG, through a unit node when arrivals are limited
+        # S → (u, p) and (v, p) → T earning −priority · BIG, through unit nodes where limited
         prio = priorities(elig).reindex(dst_pos).to_numpy(dtype=np.int64)
-        big = big_weight(arcs, dst_codes)
-        reward = -prio * big
-        dst_ids = (n_src + np.arange(n_dst)).astype(np.int32)
-        if max_arrivals_per_unit is None:
-            smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, np.full(n_dst, T, np.int32), demand, reward)
-        else:
-            v_codes, v_names = pd.factorize(dst_unit, sort=True)
-            vn = nxt + np.arange(len(v_names), dtype=np.int32)
-            nxt += len(v_names)
-            smcf.add_arcs_with_capacity_and_unit_cost(dst_ids, vn[v_codes], demand, reward)
-            smcf.add_arcs_with_capacity_and_unit_cost(vn, np.full(len(vn), T, np.int32),
-                                                      np.full(len(vn), int(max_arrivals_per_unit), np.int64),
-                                                      np.zeros(len(vn), np.int64))
-        smcf.add_arc_with_capacity_and_unit_cost(S, T, total, 0)    # whatever is not moved
-        smcf.set_node_supply(S, total)
-        smcf.set_node_supply(T, -total)
+        reward = -prio * big_weight(arcs, dst_codes)
+        dep_units = pd.factorize(src_unit, sort=True) if max_departures_per_unit is not None else None
+        arr_units = pd.factorize(dst_unit, sort=True) if max_arrivals_per_unit is not None else None
+        add_source_and_sink(smcf, n_src, n_dst, supply, demand, reward, dep_units, max_departures_per_unit,
+                            arr_units, max_arrivals_per_unit)
         build = time.perf_counter() - t0
         t1 = time.perf_counter()
         status = smcf.solve()
