@@ -1,0 +1,61 @@
+"""The roadmap's lexicographic solver (optimizer/roadmap/solve.py): LP first, batches in processes."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+
+import optimizer.roadmap.solve as S
+from optimizer.roadmap import COMPONENTS, plan_roadmap
+from test_roadmap_model import instances
+
+
+def _two_blocks():
+    """Block 0: min −x0 − x1, 2 x0 + 2 x1 ≤ 3, x binary (LP: 1.5, fractional; MIP: −1).
+    Block 1: min −x2, x2 ≤ 1 (LP integral)."""
+    A = sp.csr_matrix(np.array([[2.0, 2.0, 0.0], [0.0, 0.0, 1.0]]))
+    lb, ub = np.zeros(3), np.ones(3)
+    integer = np.ones(3, bool)
+    rlb, rub = np.full(2, -np.inf), np.array([3.0, 1.0])
+    return A, lb, ub, integer, rlb, rub
+
+
+def test_an_integral_lp_block_needs_no_mip_and_a_fractional_one_does():
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    c = np.array([-1.0, -1.0, -1.0])
+    st, x, bound, mips = S._solve_stage(A, lb, ub, integer, rlb, rub, c, np.array([0, 0, 1]), None, "highs")
+    assert st == "optimal" and mips == 1
+    assert np.allclose(x, np.rint(x)) and x[:2].sum() == 1 and x[2] == 1 and bound == pytest.approx(-2.0)
+    # block 1 alone: its LP is integral, so no MIP is solved
+    st, x, bound, mips = S._solve_stage(A[1:, 2:], lb[2:], ub[2:], integer[2:], rlb[1:], rub[1:], c[2:],
+                                        np.array([0]), None, "highs")
+    assert (st, mips, list(x), bound) == ("optimal", 0, [1.0], -1.0)
+
+
+def test_the_lexicographic_optimum_matches_brute_force_block_by_block():
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    first = np.array([-1.0, -1.0, -1.0])
+    second = np.array([3.0, 1.0, 0.0])          # then prefer x1 over x0
+    sol, status, values, *_ = S.solve_lexicographic(A, lb, ub, integer, rlb, rub, {"a": first, "b": second},
+                                                    {"a": 0.0, "b": 0.0}, workers=1)
+    best = min((x for x in itertools.product([0, 1], repeat=3) if 2 * x[0] + 2 * x[1] <= 3),
+               key=lambda x: (first @ x, second @ x))
+    assert status == "optimal" and tuple(np.rint(sol)) == best and values == {"a": -2.0, "b": 1.0}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_many_small_batches_in_two_processes_give_the_same_optimum(case):
+    ds, sc = case
+    one = plan_roadmap(ds, sc)
+    old = S.BATCH_VARIABLES, S.WORKERS
+    S.BATCH_VARIABLES, S.WORKERS = 4, 2
+    try:
+        many = plan_roadmap(ds, sc)
+    finally:
+        S.BATCH_VARIABLES, S.WORKERS = old
+    assert many.summary["status"] == "optimal"
+    assert {c: many.summary["objective"][c] for c in COMPONENTS} == {c: one.summary["objective"][c] for c in COMPONENTS}
