@@ -165,6 +165,12 @@ def test_province_restriction_and_roadmap_mode_without_a_sweep(synthetic_folder,
     (row,) = read_csv(out / "comparison.csv")
     assert (row["name"], row["provinces"], row["end_year"], row["recruit"]) == ("ngắn", "01", "2027", "false")
     assert row["shortage_before"] == "4" and row["recruits"] == "0"   # province 08's shortage is not planned
+    # --province restricts the one-date plans of a plain compare too
+    code, text = run("compare", "--max-km", "30", "--province", "01", "--dataset", synthetic_folder, "--out",
+                     tmp_path / "plans", "--processes", 1)
+    assert code == 0, text
+    (row,) = read_csv(tmp_path / "plans" / "comparison.csv")
+    assert (row["provinces"], row["shortage_before"]) == ("01", "4")
 
 
 @pytest.mark.parametrize("value, shown", [("-1", "'-1' is negative"), ("0,1e9,abc", "'abc' is not a number"),
