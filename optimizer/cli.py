@@ -33,8 +33,7 @@ from optimizer.output.plan_files import write_plan
 from optimizer.output.staging import OutputFolderError, WriteAborted, check_output_folder, staged_output
 from optimizer.plan import PlanAuditError
 from optimizer.plan import solve as solve_plan
-from optimizer.roadmap.compare import (budget_overrides, budget_sweep, budget_text, compare_roadmaps,
-                                       parse_budgets, with_roadmap_defaults)
+from optimizer.roadmap.compare import compare_roadmaps, parse_budgets, roadmap_sweep
 
 DEBUG_ENV = "STAFFING_DEBUG"
 
@@ -473,23 +472,13 @@ def _compare_roadmaps(scenarios, out, dataset, max_km, budget_vnd, province, pro
     from optimizer.roadmap.compare_files import print_roadmap_comparison, write_roadmap_comparison
 
     budgets = parse_budgets(budget_vnd, "--budget-vnd") if budget_vnd is not None else None
-    if not scenarios and (max_km or budgets is not None or province):
+    try:
+        limits = [float(x) for x in max_km.split(",") if x.strip()] if max_km else None
+    except ValueError:
+        raise typer.BadParameter(f"--max-km wants numbers separated by commas, got {max_km!r}") from None
+    if not scenarios and (limits or budgets is not None or province):
         scenarios = [Scenario(provinces=province or [])]
-    scenarios = [with_roadmap_defaults(s) for s in scenarios]   # before any sweep (it sets every key)
-    overrides = []
-    if budgets is not None:
-        overrides += [f"Sweep: --budget-vnd {budget_vnd} overrides budget_vnd = {budget_text(base.budget_vnd)} "
-                      f"of {base.name}." for base in scenarios if budget_overrides(base, budgets)]
-    if max_km:
-        try:
-            limits = [float(x) for x in max_km.split(",") if x.strip()]
-        except ValueError:
-            raise typer.BadParameter(f"--max-km wants numbers separated by commas, got {max_km!r}") from None
-        overrides += [f"Sweep: --max-km {max_km} overrides {key} = {getattr(base, key):g} of {base.name}."
-                      for base in scenarios for key in sweep_overrides(base, limits)]
-        scenarios = [x for base in scenarios for x in sweep(base, limits)]
-    if budgets is not None:
-        scenarios = [x for base in scenarios for x in budget_sweep(base, budgets)]
+    scenarios, overrides = roadmap_sweep(scenarios, budgets=budgets, max_km=limits)
     if not scenarios:
         raise typer.BadParameter("give scenario files, --budget-vnd, --max-km, or several of them")
     for line in overrides:

@@ -29,7 +29,7 @@ from datasets import tiny_tables, write_tables
 from models.scenario import Scenario, ScenarioError
 from optimizer import cli
 from optimizer.roadmap.compare import (TIMING_COLUMNS, budget_overrides, budget_sweep, budget_text,
-                                       compare_roadmaps, parse_budgets)
+                                       compare_roadmaps, parse_budgets, roadmap_sweep)
 
 runner = CliRunner()
 SYNTHETIC = "SYNTHETIC test data (dữ liệu giả lập)"
@@ -110,6 +110,13 @@ def test_budgets_parse_name_and_override():
     assert budget_overrides(own, [0, 3e8]) == ["budget_vnd"] and budget_overrides(own, [3e8]) == []
     assert budget_overrides(Scenario(), [0, 1]) == []
     assert [s.name for s in budget_sweep(own, [0])] == ["own, budget_vnd=0"]
+    # the command's list: the roadmap's time limit survives a max_km sweep; overrides named once each
+    runs, said = roadmap_sweep([own, Scenario(time_limit=5)], budgets=[0, None], max_km=[10, 40])
+    assert [s.name for s in runs[:4]] == ["own, max_km=10, budget_vnd=0", "own, max_km=10, budget_vnd=none",
+                                          "own, max_km=40, budget_vnd=0", "own, max_km=40, budget_vnd=none"]
+    assert [s.time_limit for s in runs] == [600.0] * 4 + [5.0] * 4
+    assert [s.max_km for s in runs[4:]] == [10, 10, 40, 40] and runs[5].budget_vnd is None
+    assert said == ["Sweep: --budget-vnd 0,none overrides budget_vnd = 3e8 of own."]
 
 
 # --------------------------------------------------------------------------- command line and files

@@ -4,6 +4,7 @@
     budget_sweep(base, budgets) -> list[Scenario]         # one scenario per budget
     budget_overrides(base, budgets) -> ["budget_vnd"] or []
     with_roadmap_defaults(scenario) -> Scenario            # the roadmap's time limit (600 s) unless set
+    roadmap_sweep(bases, budgets=None, max_km=None) -> (scenarios, override sentences)   # the command's list
     compare_roadmaps(scenarios, *, dataset=None, processes=2, progress=True) -> DataFrame
 
 `compare_roadmaps` runs `optimizer.roadmap.plan_roadmap(ds, scenario)` for every distinct scenario
@@ -40,11 +41,11 @@ import pandas as pd
 from models.dataset import Dataset
 from models.scenario import Scenario, ScenarioError
 from optimizer.compare import (_compare_in_pool, _dataset_text, _number_text, _portable, _progress_bar,
-                               _province_text, _raise, _Runner, identical_groups)
+                               _province_text, _raise, _Runner, identical_groups, sweep, sweep_overrides)
 from optimizer.roadmap import LEVERS, plan_roadmap
 
 __all__ = ["compare_roadmaps", "parse_budgets", "budget_sweep", "budget_overrides", "budget_text",
-           "with_roadmap_defaults", "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "BY_YEAR_COLUMNS",
+           "with_roadmap_defaults", "roadmap_sweep", "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "BY_YEAR_COLUMNS",
            "TIMING_COLUMNS", "ROADMAP_TIME_LIMIT", "NO_LIMIT"]
 
 #: The roadmap's own default time limit (seconds, all stages), as `staffing roadmap` applies it.
@@ -171,6 +172,27 @@ def with_roadmap_defaults(scenario: Scenario) -> Scenario:
     if "time_limit" in scenario.model_fields_set:
         return scenario
     return scenario.model_copy(update={"time_limit": ROADMAP_TIME_LIMIT})
+
+
+def roadmap_sweep(bases: Sequence[Scenario], *, budgets: Sequence[float | None] | None = None,
+                  max_km: Sequence[float] | None = None) -> tuple[list[Scenario], list[str]]:
+    """The scenarios of `staffing compare --roadmap`: each base with the roadmap's defaults
+    (`with_roadmap_defaults`), swept over `max_km` (`optimizer.compare.sweep`), then each of those over
+    `budgets` (`budget_sweep`); and one sentence per setting of a base that a sweep replaced."""
+    scenarios = [with_roadmap_defaults(s) for s in bases]     # before any sweep (a sweep sets every key)
+    overrides = []
+    if budgets is not None:
+        listed = ",".join(budget_text(b) for b in budgets)
+        overrides += [f"Sweep: --budget-vnd {listed} overrides budget_vnd = {budget_text(s.budget_vnd)} of {s.name}."
+                      for s in scenarios if budget_overrides(s, budgets)]
+    if max_km:
+        listed = ",".join(_number_text(k) for k in max_km)
+        overrides += [f"Sweep: --max-km {listed} overrides {key} = {_number_text(getattr(s, key))} of {s.name}."
+                      for s in scenarios for key in sweep_overrides(s, max_km)]
+        scenarios = [x for s in scenarios for x in sweep(s, max_km)]
+    if budgets is not None:
+        scenarios = [x for s in scenarios for x in budget_sweep(s, budgets)]
+    return scenarios, overrides
 
 
 # --------------------------------------------------------------------------- workers

@@ -187,8 +187,10 @@ def _report(df: pd.DataFrame, frame: pd.DataFrame, note: str, overrides) -> str:
         lines = _shortage_by_year_figure(frame, by_year)
     datasets = sorted(set(frame["dataset"]) - {""})
     years = sorted({f"{a}–{b}" for a, b in zip(frame["start_year"], frame["end_year"])})
+    provinces = sorted(set(frame["provinces"]))
+    where = "cả nước" if provinces == [""] else "tỉnh " + " | ".join(p or "cả nước" for p in provinces)
     parts = [f"<h1>{esc(TITLE)}</h1>",
-             f'<p class="subtitle">{esc(", ".join(years))}'
+             f'<p class="subtitle">{esc(", ".join(years))} · {esc(where)}'
              f'{esc(" · bộ dữ liệu " + ", ".join(datasets)) if datasets else ""} · {len(frame)} kịch bản</p>',
              _banner(note)]
     if (frame["status"] != "optimal").any():
