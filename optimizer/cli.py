@@ -33,6 +33,7 @@ from optimizer.output.plan_files import write_plan
 from optimizer.output.staging import OutputFolderError, WriteAborted, check_output_folder, staged_output
 from optimizer.plan import PlanAuditError
 from optimizer.plan import solve as solve_plan
+from optimizer.roadmap.compare import compare_roadmaps, parse_budgets, roadmap_sweep
 
 DEBUG_ENV = "STAFFING_DEBUG"
 
@@ -425,14 +426,25 @@ def compare(
     max_km: Annotated[Optional[str], typer.Option(
         help="A sweep: comma-separated limits, e.g. 10,20,40,80 (applied to each file, or to the defaults).")] = None,
     processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 2,
+    roadmap: Annotated[bool, typer.Option(
+        "--roadmap", help="Compare roadmaps (docs/contract.md §9) instead of one-date plans.")] = False,
+    budget_vnd: Annotated[Optional[str], typer.Option(
+        help="Roadmaps: a budget sweep, comma-separated VND totals (none = no limit), e.g. 0,2e11,5e11,1e12 "
+             "(applied to each file, or to the defaults; implies --roadmap).")] = None,
+    province: Annotated[Optional[list[str]], typer.Option(
+        "--province", "-p", help="Plan only for this province (code); repeat for several.")] = None,
 ) -> None:
     """Solve several scenarios (in parallel) and compare their key figures side by side."""
     scenarios = []
     for f in scenario_files or []:
-        s = _scenario_or_exit(f)
+        s = _scenario_or_exit(f, provinces=province or None)
         if s.name == "default":
             s = s.model_copy(update={"name": f.stem})
         scenarios.append(s)
+    if roadmap or budget_vnd is not None:    # roadmaps side by side: optimizer.roadmap.compare
+        return _compare_roadmaps(scenarios, out, dataset, max_km, budget_vnd, province, processes)
+    if province and not scenarios:
+        scenarios = [Scenario(provinces=province)]
     if max_km:
         try:
             limits = [float(x) for x in max_km.split(",") if x.strip()]
@@ -451,6 +463,33 @@ def compare(
     print_comparison(df)
     with staged_output(out) as folder:
         written = write_comparison(df, folder)
+    typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")
+
+
+def _compare_roadmaps(scenarios, out, dataset, max_km, budget_vnd, province, processes) -> None:
+    """`compare --roadmap` / `--budget-vnd`: the sweeps, the roadmaps, the files (whole or nothing)."""
+    # imported here on purpose: matplotlib (≈ 0.5 s) only when a roadmap comparison is drawn
+    from optimizer.roadmap.compare_files import print_roadmap_comparison, write_roadmap_comparison
+
+    budgets = parse_budgets(budget_vnd, "--budget-vnd") if budget_vnd is not None else None
+    try:
+        limits = [float(x) for x in max_km.split(",") if x.strip()] if max_km else None
+    except ValueError:
+        raise typer.BadParameter(f"--max-km wants numbers separated by commas, got {max_km!r}") from None
+    if not scenarios and (limits or budgets is not None or province):
+        scenarios = [Scenario(provinces=province or [])]
+    scenarios, overrides = roadmap_sweep(scenarios, budgets=budgets, max_km=limits)
+    if not scenarios:
+        raise typer.BadParameter("give scenario files, --budget-vnd, --max-km, or several of them")
+    for line in overrides:
+        typer.echo(line)
+    check_output_folder(out)
+    df = compare_roadmaps(scenarios, dataset=dataset, processes=processes)
+    for name, kept in df.attrs.get("dropped", []):
+        typer.echo(f"Dropped {name}: the same settings as {kept} (solved once).")
+    print_roadmap_comparison(df)
+    with staged_output(out) as folder:
+        written = write_roadmap_comparison(df, folder, overrides=overrides)
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out}")
 
 

@@ -387,12 +387,14 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
     return df
 
 
-def _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task) -> None:
+def _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task, work=_work) -> None:
+    """Hand the scenarios to `n_proc` spawned workers running `work(scenario, path)` (a module-level
+    function: `_work` solves a plan; optimizer.roadmap.compare passes its own for roadmaps)."""
     pool = ProcessPoolExecutor(max_workers=n_proc, mp_context=get_context("spawn"))
     futures: dict[Future, int] = {}
     try:
         for i in order:
-            futures[pool.submit(_work, scenarios[i], paths[i])] = i
+            futures[pool.submit(work, scenarios[i], paths[i])] = i
         if bar is not None:
             bar.update(task, description=f"{n_proc} tiến trình / processes")
         pending = set(futures)
