@@ -11,7 +11,9 @@ Protocol
   objective component, the model's size (variables, constraints, binaries, integers, blocks).
 * The myopic road: on each 1 January, `optimizer.plan.solve` (the one-date reassignment of
   §2) on the staff then in post (retired staff gone, earlier transfers applied); its end surplus
-  and Σ priority · shortage over the dates, against the roadmap's.
+  and Σ priority · shortage over the dates, against the roadmap's — both the full roadmap and a
+  roadmap with the myopic planner's only lever (transfers: no recruitment, no early retirement),
+  which isolates the value of planning the years together.
 
 Run:  python benchmarks/bench_roadmap.py [--province 33 ...] [--time-limit 600] [--no-myopic]
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -40,6 +43,12 @@ from optimizer.roadmap.files import write_roadmap  # noqa: E402
 
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def peak_workers_mib() -> float:
+    """The largest peak of a finished child (the solver's forked workers share the parent's
+    pages copy-on-write, so their RSS counts those shared pages again)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
 def myopic(ds, sc: Scenario) -> dict:
@@ -95,7 +104,9 @@ def main() -> None:
         write_roadmap(rm, Path(tmp) / "road", provinces=ds.provinces)
         files = time.perf_counter() - t2
     s = rm.summary
-    fig = {"dataset": str(default_dataset_path().name), "provinces": args.province or "all",
+    fig = {"recorded": f"{time.strftime('%Y-%m-%d')}, {' '.join(['python', 'benchmarks/bench_roadmap.py', *sys.argv[1:]])}, "
+                       f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
+           "dataset": str(default_dataset_path().name), "provinces": args.province or "all",
            "staff": int(len(ds.staff if not args.province else restrict_to_provinces(ds, sc).staff)),
            "load_seconds": round(load, 1), "roadmap_seconds": round(total, 1), "files_seconds": round(files, 1),
            "timings": s["timings"], "solver_stages": s["solver_stages"], "status": s["status"],
@@ -105,11 +116,20 @@ def main() -> None:
     print(json.dumps(fig, ensure_ascii=False, indent=1))
     if not args.no_myopic:
         m = myopic(ds if not args.province else restrict_to_provinces(ds, sc), sc)
+        t3 = time.perf_counter()
+        only = plan_roadmap(ds, sc.model_copy(update={"recruit": False, "early_retirement": False}))
         fig["myopic"] = m
+        fig["roadmap_transfers_only"] = {
+            "status": only.summary["status"], "gap": only.summary["gap"],
+            "end_surplus": only.summary["end_surplus"], "shortage_years": only.summary["shortage_years"],
+            "transfers": only.summary["counts_by_action"].get("transfer", 0),
+            "seconds": round(time.perf_counter() - t3, 1)}
         print(json.dumps({"myopic": m, "roadmap": {"end_surplus": s["end_surplus"],
-                                                   "shortage_years": s["shortage_years"]}}, indent=1))
+                                                   "shortage_years": s["shortage_years"]},
+                          "roadmap_transfers_only": fig["roadmap_transfers_only"]}, indent=1))
     fig["peak_rss_mib"] = round(peak_mib())
-    print("peak RSS MiB", fig["peak_rss_mib"])
+    fig["peak_rss_mib_solver_workers"] = round(peak_workers_mib())
+    print("peak RSS MiB", fig["peak_rss_mib"], "(solver workers:", fig["peak_rss_mib_solver_workers"], ")")
     if args.json:
         args.json.write_text(json.dumps(fig, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

@@ -59,3 +59,19 @@ def test_many_small_batches_in_two_processes_give_the_same_optimum(case):
         S.BATCH_VARIABLES, S.WORKERS = old
     assert many.summary["status"] == "optimal"
     assert {c: many.summary["objective"][c] for c in COMPONENTS} == {c: one.summary["objective"][c] for c in COMPONENTS}
+
+
+def test_a_batch_whose_lp_first_stages_fail_is_solved_again_by_mips(monkeypatch):
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    real = S._solve_stage
+
+    def refuse_lp_first(*args):
+        if args[-1]:
+            raise RuntimeError("the roadmap MIP ended with status INFEASIBLE")
+        return real(*args)
+
+    monkeypatch.setattr(S, "_solve_stage", refuse_lp_first)
+    sol, status, values, bounds, gaps, stages, *_ = S.solve_lexicographic(
+        A, lb, ub, integer, rlb, rub, {"a": -np.ones(3)}, {"a": 0.0}, workers=1)
+    assert status == "optimal" and values == {"a": -2.0} and bounds == {"a": -2.0}
+    assert stages[0]["batches_solved_again_by_mip"] == 1 and stages[0]["mip_solves"] == 1

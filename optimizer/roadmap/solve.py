@@ -121,13 +121,15 @@ def _solve_one(A, lb, ub, integer, rlb, rub, c, time_limit, solver):
     raise RuntimeError(f"the roadmap MIP ended with status {st.name}")
 
 
-def _solve_stage(A, lb, ub, integer, rlb, rub, c, which, time_limit, solver):
+def _solve_stage(A, lb, ub, integer, rlb, rub, c, which, time_limit, solver, lp_first=True):
     """One stage of one batch, LP first: (status, x, bound, mip_solves).
 
     The LP relaxation is solved on the whole batch; the blocks (``which``: block of each column)
     whose LP solution is integral keep it — optimal, since the LP bound is reached by an integral
     point — and only the others are solved as a MIP."""
     t0 = time.perf_counter()
+    if not lp_first:
+        return _solve_one(A, lb, ub, integer, rlb, rub, c, time_limit, solver) + (1,)
     st, x, bound = _solve_one(A, lb, ub, np.zeros(len(lb), bool), rlb, rub, c, time_limit, solver)
     if st != "optimal":
         return _solve_one(A, lb, ub, integer, rlb, rub, c, _left(time_limit, t0), solver) + (1,)
@@ -152,10 +154,23 @@ def _left(time_limit, t0):
 
 def _solve_batch(task):
     """Every stage of one batch (independent blocks), each block fixed at its own optimum before
-    the next stage. Returns (x, per-stage bound/seconds/solves, stopped_at)."""
+    the next stage. Returns (x, per-stage bound/seconds/solves, stopped_at).
+
+    LP first; should a later stage find the optima fixed from LP solutions infeasible for the
+    MIP (a point integral within the LP's tolerances that the MIP's stricter ones refuse), the
+    batch is solved again with MIPs only, as a MIP-proven optimum is always MIP-feasible."""
+    try:
+        return _solve_batch_with(task, lp_first=True)
+    except RuntimeError:
+        x, per_stage, stopped_at = _solve_batch_with(task, lp_first=False)
+        next(iter(per_stage.values()))["fallbacks"] = 1
+        return x, per_stage, stopped_at
+
+
+def _solve_batch_with(task, lp_first):
     sub, lb, ub, integer, rlb, rub, objs, which, nblocks, deadline, solver = task
     names = list(objs)
-    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0} for k in names}
+    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0} for k in names}
     x, fixed, stopped_at = None, [], None
     stage_list, merged_into = [], {}
     for k in names:
@@ -179,7 +194,7 @@ def _solve_batch(task):
         hi = np.concatenate([rub, *[f[1] for f in fixed]]) if fixed else rub
         lo = np.concatenate([rlb, *[np.full(len(f[1]), -np.inf) for f in fixed]]) if fixed else rlb
         t = time.perf_counter()
-        st, val, bound, mips = _solve_stage(AA, lb, ub, integer, lo, hi, c, which, left, solver)
+        st, val, bound, mips = _solve_stage(AA, lb, ub, integer, lo, hi, c, which, left, solver, lp_first)
         for k in group:
             per_stage[k]["seconds"] += (time.perf_counter() - t) / len(group)
             per_stage[k]["solves"] += 1
@@ -242,14 +257,15 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
     sol = np.zeros(n)
     coupling_rows = np.asarray(coupling_rows, dtype=np.int64)
     blocks = blocks_of(A, coupling_rows) if n else []
-    batches = _batches(blocks, BATCH_VARIABLES)
+    # largest first: the workers then finish together (longest-processing-time-first scheduling)
+    batches = sorted(_batches(blocks, BATCH_VARIABLES), key=lambda b: -sum(map(len, b)))
     status = "optimal"
-    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0} for k in names}
+    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0} for k in names}
     tasks = _tasks(A, lb, ub, integer, rlb, rub, objectives, batches, deadline, solver)
     workers = min(WORKERS if workers is None else workers, len(batches))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        results = pool.map(_solve_batch, tasks, chunksize=4)
+        results = pool.map(_solve_batch, tasks)
     else:
         pool, results = None, map(_solve_batch, tasks)
     try:
@@ -257,7 +273,7 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
             say(f"block batch {bi + 1}/{len(batches)}")
             sol[np.concatenate(batch)] = x
             for k in names:
-                for key in ("bound", "seconds", "solves", "mips"):
+                for key in ("bound", "seconds", "solves", "mips", "fallbacks"):
                     per_stage[k][key] += stage_info[k][key]
             if stopped_at is not None:
                 status = "feasible"
@@ -272,5 +288,6 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
         gaps[k] = (v - b) / max(1.0, abs(v))
         stages.append({"component": k, "status": "optimal" if v - b < 0.5 else "feasible", "value": v, "bound": b,
                        "gap": gaps[k], "seconds": round(per_stage[k]["seconds"], 3),
-                       "solves": per_stage[k]["solves"], "mip_solves": per_stage[k]["mips"]})
+                       "solves": per_stage[k]["solves"], "mip_solves": per_stage[k]["mips"],
+                       "batches_solved_again_by_mip": per_stage[k]["fallbacks"]})
     return sol, status, values, bounds, gaps, stages, time.perf_counter() - t_all, len(blocks)
