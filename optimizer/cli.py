@@ -331,8 +331,14 @@ def roadmap(
     scenario: Annotated[Optional[Path], typer.Option(help="A scenario TOML file; options given here win.")] = None,
     time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver, all stages (default: 600).")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    conversions: Annotated[Optional[bool], typer.Option(
+        "--conversions", help="Transfers may also retrain a person into another position listed in the "
+                              "dataset's conversions table (docs/contract.md §6).")] = None,
+    decisions: Annotated[Optional[Path], typer.Option(
+        help="The planner's decisions (keep / exempt / move), as for solve; a move is a transfer on the "
+             "first decision date (docs/contract.md §9).")] = None,
 ) -> None:
-    """The roadmap to the quota (docs/contract.md §9): transfers, early retirement and recruitment, year by year."""
+    """The roadmap to the quota (docs/contract.md §9): transfers, retraining, early retirement and recruitment, year by year."""
     import time
 
     from optimizer.roadmap import RoadmapAuditError, plan_roadmap
@@ -342,7 +348,7 @@ def roadmap(
                              max_km=max_km, cross_province=cross_province,
                              recruit=False if no_recruit else None,
                              early_retirement=False if no_early_retirement else None,
-                             time_limit=time_limit, provinces=province or None)
+                             time_limit=time_limit, provinces=province or None, conversions=conversions)
     if "time_limit" not in scen.model_fields_set:      # the roadmap's own default (§9)
         scen = scen.model_copy(update={"time_limit": 600.0})
     if dataset is None and scen.dataset is not None:
@@ -356,6 +362,11 @@ def roadmap(
     with console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
+        if scen.conversions and (ds.conversions is None or ds.conversions.empty):
+            console.print("[yellow]![/] --conversions: the dataset has no conversions table, so no one "
+                          "can be retrained; only same-position transfers are made")
+        if decisions is not None:   # docs/contract.md §8: the file's decisions replace the dataset's
+            ds = ds.replace(decisions=read_decisions(decisions, ds))
 
         def progress(stage: str) -> None:
             status.update(f"{labels.get(stage, stage)}… ({time.perf_counter() - t0:.0f} s)")
@@ -373,8 +384,13 @@ def roadmap(
     typer.echo(f"End surplus {s['surplus_before']:,} → {s['end_surplus']:,}; weighted shortage summed over the "
                f"{len(s['per_date'])} dates {s['shortage_years']:,}; cost {s['cost_vnd']:,.0f} VND")
     c = s["counts_by_action"]
-    typer.echo(f"Transfers {c['transfer']:,}, early retirements {c['early_retirement']:,}, recruits "
+    retrains = f", retrainings {c['retrain']:,}" if scen.conversions else ""
+    typer.echo(f"Transfers {c['transfer']:,}{retrains}, early retirements {c['early_retirement']:,}, recruits "
                f"{c['recruit']:,}, natural retirements {c['retirement']:,}")
+    d = s["decisions"]
+    if any(d.values()):
+        typer.echo(f"Decisions: {d['keep']:,} kept, {d['exempt']:,} exempt ({d['exempt_reason']:,} by exempt_reason), "
+                   f"{d['forced_moves']:,} forced moves on the first date")
     if rm.note:
         typer.echo(f"Note: {rm.note}")
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out} in {time.perf_counter() - t0:.1f} s")
