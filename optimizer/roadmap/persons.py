@@ -10,6 +10,8 @@
 * **Early retirements.** A cohort's members have, by construction, the same dates and costs
   of early retirement; the model's count is taken from those not transferred, in order of
   ``staff_id`` (the tie rule: nothing else distinguishes them in law or in cost).
+* **Retraining** (with conversions) is a transfer whose slot leads into another position: the same
+  flow names who goes (the conversion's eligibility is the position, shared by the cohort).
 * **Recruits** get new ids ``TD-<year>-<n>``, n counting from 1 within the year in the order
   province, unit, position.
 * **Natural retirements** are listed too: everyone whose statutory retirement date is before
@@ -188,6 +190,8 @@ def name_actions(ds, tl: Timeline, res, scenario, forced: pd.DataFrame | None = 
             a[c] = np.nan
     for c in ("decision", "decision_reason"):
         a[c] = a[c].fillna("") if c in a else ""
+    # a flag of early retirements only: empty on other rows (a NaN in an object column was written "true")
+    a["insurance_estimated"] = a["insurance_estimated"].astype("boolean")
     return a
 
 
@@ -271,7 +275,7 @@ def describe(ds, actions: pd.DataFrame, by_year: pd.DataFrame) -> pd.DataFrame:
                            f"{qname} (ngày {r.date})")
         elif r.action == "early_retirement":
             s = over.get((r.from_unit, r.position_code, r.date), 0)
-            est = " (ước tính theo tuổi)" if r.insurance_estimated is True else ""
+            est = " (ước tính theo tuổi)" if pd.notna(r.insurance_estimated) and bool(r.insurance_estimated) else ""
             reasons.append(f"Nghỉ hưu trước tuổi theo Nghị định 154/2025/NĐ-CP: sớm {int(r.months_early)} tháng, "
                            f"{_fmt(r.insurance_years_at_date)} năm đóng BHXH{est}; {units.get(r.from_unit)} "
                            f"thừa {s} {pname} so với biên chế")
