@@ -331,34 +331,39 @@ def roadmap(
     scenario: Annotated[Optional[Path], typer.Option(help="A scenario TOML file; options given here win.")] = None,
     time_limit: Annotated[Optional[float], typer.Option(help="Seconds for the solver, all stages (default: 600).")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    conversions: Annotated[Optional[bool], typer.Option(
+        "--conversions", help="Transfers may also retrain a person into another position listed in the "
+                              "dataset's conversions table (docs/contract.md §6).")] = None,
+    decisions: Annotated[Optional[Path], typer.Option(
+        help="The planner's decisions (keep / exempt / move), as for solve; a move is a transfer on the "
+             "first decision date (docs/contract.md §9).")] = None,
 ) -> None:
-    """The roadmap to the quota (docs/contract.md §9): transfers, early retirement and recruitment, year by year."""
-    import time
-
+    """The roadmap to the quota (docs/contract.md §9): transfers, retraining, early retirement and recruitment, year by year."""
     from optimizer.roadmap import RoadmapAuditError, plan_roadmap
+    from optimizer.roadmap.console import STAGE_LABELS, conversions_warning, result_lines
     from optimizer.roadmap.files import write_roadmap
 
     scen = _scenario_or_exit(scenario, start_year=start_year, end_year=end_year, budget_vnd=budget_vnd,
                              max_km=max_km, cross_province=cross_province,
                              recruit=False if no_recruit else None,
                              early_retirement=False if no_early_retirement else None,
-                             time_limit=time_limit, provinces=province or None)
+                             time_limit=time_limit, provinces=province or None, conversions=conversions)
     if "time_limit" not in scen.model_fields_set:      # the roadmap's own default (§9)
         scen = scen.model_copy(update={"time_limit": 600.0})
     if dataset is None and scen.dataset is not None:
         dataset = scen.dataset
     console = _console()
-    labels = {"timeline": "persons, cohorts and costs by date", "model": "building the model",
-              "end_surplus": "solving: (1) end surplus", "shortage_years": "solving: (2) shortage over the years",
-              "cost_vnd": "solving: (3) cost", "persons_acted": "solving: (4) persons acted on",
-              "total_metres": "solving: (5) kilometres", "persons": "choosing who acts", "audit": "independent audit"}
     t0 = time.perf_counter()
     with console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
+        if conversions_warning(ds, scen):
+            console.print(f"[yellow]![/] {conversions_warning(ds, scen)}")
+        if decisions is not None:   # docs/contract.md §8: the file's decisions replace the dataset's
+            ds = ds.replace(decisions=read_decisions(decisions, ds))
 
         def progress(stage: str) -> None:
-            status.update(f"{labels.get(stage, stage)}… ({time.perf_counter() - t0:.0f} s)")
+            status.update(f"{STAGE_LABELS.get(stage, stage)}… ({time.perf_counter() - t0:.0f} s)")
 
         try:
             rm = plan_roadmap(ds, scen, progress=progress)
@@ -370,13 +375,7 @@ def roadmap(
     s = rm.summary
     gap = "" if s["status"] == "optimal" else f" (stopped on {s['stopped_on']}, gap {s['gap'].get(s['stopped_on'])})"
     console.print(f"[green]✓[/] roadmap {s['status']}{gap}, audit passed on {len(s['check']['rules'])} rules")
-    typer.echo(f"End surplus {s['surplus_before']:,} → {s['end_surplus']:,}; weighted shortage summed over the "
-               f"{len(s['per_date'])} dates {s['shortage_years']:,}; cost {s['cost_vnd']:,.0f} VND")
-    c = s["counts_by_action"]
-    typer.echo(f"Transfers {c['transfer']:,}, early retirements {c['early_retirement']:,}, recruits "
-               f"{c['recruit']:,}, natural retirements {c['retirement']:,}")
-    if rm.note:
-        typer.echo(f"Note: {rm.note}")
+    typer.echo("\n".join(result_lines(rm)))
     typer.echo(f"Wrote {', '.join(p.name for p in written)} to {out} in {time.perf_counter() - t0:.1f} s")
 
 

@@ -4,7 +4,9 @@ One binary per (person, date, destination) for transfers and per (person, date) 
 retirement, an integer per (pair, date) for recruits, and a generic big-M binary per
 (pair, date) for the rule "departures ≤ max(0, staff_pre − quota), arrivals ≤ max(0, quota −
 staff_pre)". No cohorts, no surplus phases: the tests compare its lexicographic optimum with
-the roadmap's.
+the roadmap's. With ``conversions`` a transfer's destination is a (unit, position) pair: the same
+position in another unit, or a listed conversion's position in any unit of reach (the own unit
+included), at the allowance plus the training cost. Staff with an ``exempt_reason`` never act.
 """
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ def reference_components(ds, sc) -> dict:
     age = [plan.year - b.year - ((plan.month, plan.day) < (b.month, b.day)) for b in st["birth_date"]]
     ins0 = [max(a - 23, 0) for a in age]
     counted = [[R[i] >= t for t in dates] for i in range(n)]
+    exempt = (st["exempt_reason"].fillna("").astype(str).str.strip() != "").to_numpy() \
+        if "exempt_reason" in st else np.zeros(n, bool)
+    # position p → [(q, training cost)]: p itself (no training) and, with conversions, the listed q ≠ p
+    paths = {p: [(p, 0.0)] for p in ds.positions["position_code"]}
+    if sc.conversions and ds.conversions is not None:
+        for r in ds.conversions.itertuples():
+            if r.from_position != r.to_position:
+                paths[r.from_position].append((r.to_position, float(r.training_cost_vnd)))
     units = ds.units.set_index("unit_code")
     quota = {(r.unit_code, r.position_code): int(r.quota) for r in ds.quotas.itertuples()}
     prio = ds.positions.set_index("position_code")["priority"].to_dict()
@@ -70,17 +80,21 @@ def reference_components(ds, sc) -> dict:
             if not counted[i][k]:
                 continue
             protect = t + pd.DateOffset(months=int(round(sc.protect_years * 12)))
-            if bool(st.at[i, "movable"]) and R[i] > protect:
+            if bool(st.at[i, "movable"]) and not exempt[i] and R[i] > protect:
                 for v in units.index:
-                    if v == u or (not sc.cross_province and units.at[v, "province_code"] != units.at[u, "province_code"]):
+                    if not sc.cross_province and units.at[v, "province_code"] != units.at[u, "province_code"]:
                         continue
                     d = km(u, v)
                     if d > sc.max_km + 1e-9:
                         continue
-                    T[i, k, v] = var(("T", i, k, v), 1, tier_cost(d), 1, round(d * 1000))
+                    for q, training in paths[p]:
+                        if (v == u and q == p) or quota.get((v, q), 0) == 0:   # no room there, ever
+                            continue
+                        T[i, k, v, q] = var(("T", i, k, v, q), 1, float(np.rint(tier_cost(d) + training)), 1,
+                                            round(d * 1000))
             me = _months_between(t, R[i] + pd.Timedelta(days=1))
             ins_t = ins0[i] + (t.year - plan.year - ((t.month, t.day) < (plan.month, plan.day)))
-            if sc.early_retirement and 24 <= me <= 60 and ins_t >= 20:
+            if sc.early_retirement and not exempt[i] and 24 <= me <= 60 and ins_t >= 20:
                 c = float(np.rint(salary[i] * (5 * me / 12 + 5 + 0.5 * (ins_t - 20))))
                 E[i, k] = var(("E", i, k), 1, c, 1, 0)
     for (u, p) in pairs:
@@ -104,7 +118,7 @@ def reference_components(ds, sc) -> dict:
         rhi.append(ub)
 
     def acts(i, k):  # vars of person i acting at date k
-        return ([E[i, k]] if (i, k) in E else []) + [j for (ii, kk, v), j in T.items() if ii == i and kk == k]
+        return ([E[i, k]] if (i, k) in E else []) + [j for (ii, kk, v, q), j in T.items() if ii == i and kk == k]
 
     for i in range(n):
         row({j: 1 for k in range(K) for j in acts(i, k)}, -np.inf, 1)
@@ -113,15 +127,15 @@ def reference_components(ds, sc) -> dict:
     def staff_pre(u, p, k) -> tuple[dict, float]:
         coefs, const = {}, 0.0
         for i in range(n):
-            if st.at[i, "position_code"] != p or not counted[i][k]:
+            if not counted[i][k]:
                 continue
-            if st.at[i, "unit_code"] == u:
+            if st.at[i, "unit_code"] == u and st.at[i, "position_code"] == p:
                 const += 1
                 for j in range(k):
                     for v in acts(i, j):
                         coefs[v] = coefs.get(v, 0) - 1
-            for (ii, j, v), x in T.items():
-                if ii == i and v == u and j < k:
+            for (ii, j, v, q), x in T.items():
+                if ii == i and v == u and q == p and j < k:
                     coefs[x] = coefs.get(x, 0) + 1
         for j in range(k):
             if (u, p, j) in REC:
@@ -134,7 +148,7 @@ def reference_components(ds, sc) -> dict:
             pre, c0 = staff_pre(u, p, k)
             dep = {j: 1 for i in range(n) if st.at[i, "unit_code"] == u and st.at[i, "position_code"] == p
                    for j in acts(i, k)}
-            arr = {x: 1 for (i, kk, v), x in T.items() if kk == k and v == u and st.at[i, "position_code"] == p}
+            arr = {x: 1 for (i, kk, v, q), x in T.items() if kk == k and v == u and q == p}
             if (u, p, k) in REC:
                 arr[REC[u, p, k]] = 1
             w = W[u, p, k]

@@ -69,6 +69,11 @@ def _break(rule, ds, sc, a, claimed):
         a = a.drop(index=_row(a, "s6"))
     elif rule == "objective_matches":
         claimed = {**claimed, "end_surplus": claimed["end_surplus"] + 1}
+    elif rule == "retrain_listed":        # a retraining with conversions off (and no table)
+        a.loc[_row(a, "s1"), ["action", "to_position_code"]] = ["retrain", "VP"]
+    elif rule == "decisions_honoured":    # the planner keeps s1 where they are
+        ds = ds.replace(decisions=pd.DataFrame({"staff_id": ["s1"], "decision": ["keep"], "to_unit": [""],
+                                                "reason": [""]}))
     return ds, sc, a, claimed
 
 

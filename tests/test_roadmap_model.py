@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -47,6 +49,44 @@ def instances(draw):
 def test_the_roadmap_optimum_equals_a_person_level_milp(case):
     ds, sc = case
     rm = plan_roadmap(ds, sc)            # raises RoadmapAuditError if the independent audit fails
+    assert rm.summary["status"] == "optimal" and rm.summary["check"]["passed"]
+    ref = reference_components(ds, sc)
+    assert {c: round(rm.summary["objective"][c]) for c in COMPONENTS} == {c: round(ref[c]) for c in COMPONENTS}
+
+
+@st.composite
+def instances_with_levers(draw):
+    """Two positions, conversions on, a listed path or two, some staff exempt (Decree 170/2025)."""
+    ds, sc = draw(instances())
+    if len(ds.positions) < 2:
+        ds = ds.replace(positions=pd.concat([ds.positions, ds.positions.assign(
+            position_code=[p for p in ("DC", "VP") if p not in set(ds.positions["position_code"])][:1])],
+            ignore_index=True))
+        ds = ds.replace(quotas=pd.concat([ds.quotas, pd.DataFrame(
+            [(u, p, draw(st.integers(0, 2))) for u in ds.units["unit_code"] for p in ds.positions["position_code"]
+             if not ((ds.quotas["unit_code"] == u) & (ds.quotas["position_code"] == p)).any()],
+            columns=["unit_code", "position_code", "quota"])], ignore_index=True).astype({"quota": "int64"}))
+    paths = draw(st.sampled_from([[("VP", "DC")], [("DC", "VP"), ("VP", "DC")]]))
+    ds = ds.replace(conversions=pd.DataFrame({
+        "from_position": [a for a, _ in paths], "to_position": [b for _, b in paths],
+        "training_months": [draw(st.integers(0, 12)) for _ in paths],
+        "training_cost_vnd": [draw(st.sampled_from([0.0, 5e6, 3e7])) for _ in paths]}))
+    exempt = [draw(st.sampled_from(["", "", "", "pregnant"])) for _ in range(len(ds.staff))]
+    # mostly people far from retirement, who may move (retraining needs them)
+    births = [pd.Timestamp(draw(st.sampled_from([1968, 1980, 1985, 1995])), 6, 1) for _ in range(len(ds.staff))]
+    # … and more VP than DC: a VP surplus where DC posts are short
+    positions = [draw(st.sampled_from(["VP", "VP", "DC"])) for _ in range(len(ds.staff))]
+    ds = ds.replace(staff=ds.staff.assign(exempt_reason=exempt, position_code=positions,
+                                          birth_date=pd.to_datetime(births).astype("datetime64[ns]")))
+    budget = draw(st.sampled_from([None, None, 5e7, 4e8]))
+    return ds, sc.model_copy(update={"conversions": True, "budget_vnd": budget})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances_with_levers())
+def test_the_roadmap_with_retraining_and_exempt_staff_equals_a_person_level_milp(case):
+    ds, sc = case
+    rm = plan_roadmap(ds, sc)
     assert rm.summary["status"] == "optimal" and rm.summary["check"]["passed"]
     ref = reference_components(ds, sc)
     assert {c: round(rm.summary["objective"][c]) for c in COMPONENTS} == {c: round(ref[c]) for c in COMPONENTS}

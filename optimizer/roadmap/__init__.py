@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 import pandas as pd
 
 from optimizer.roadmap.audit import RULE_NAMES, audit_roadmap
+from optimizer.roadmap.decisions import exempt_by_reason, roadmap_decisions
 from optimizer.roadmap.model import COMPONENTS, ModelResult, solve_model
 from optimizer.roadmap.persons import ACTION_COLUMNS, describe, name_actions, units_by_year
-from optimizer.roadmap.timeline import build_timeline
+from optimizer.roadmap.timeline import build_timeline, pairs_of
 
 __all__ = ["Roadmap", "RoadmapAuditError", "plan_roadmap", "COMPONENTS"]
 
@@ -48,8 +50,11 @@ def plan_roadmap(ds, scenario, *, progress=None, keep_ids=(), exempt_ids=(), che
     """The whole roadmap. ``progress(stage)`` is told each stage as it starts: timeline, model,
     end_surplus … total_metres (the solver's stages), persons, audit.
 
-    ``keep_ids`` / ``exempt_ids``: staff never transferred / never transferred nor retired early
-    (the hook for docs/contract.md §8's decisions). Raises RoadmapAuditError if the audit fails.
+    ``keep_ids`` / ``exempt_ids``: staff never transferred / never transferred nor retired early,
+    besides the dataset's own decisions and ``exempt_reason`` (docs/contract.md §8; see
+    optimizer.roadmap.decisions, which also takes ``move`` decisions as forced transfers on the
+    first date). With ``scenario.conversions`` transfers may retrain along the dataset's
+    conversions (optimizer.roadmap.retrain). Raises RoadmapAuditError if the audit fails.
     """
     from models.scenario import apply_quota_adjustment, restrict_to_provinces
 
@@ -58,16 +63,26 @@ def plan_roadmap(ds, scenario, *, progress=None, keep_ids=(), exempt_ids=(), che
     ds = apply_quota_adjustment(restrict_to_provinces(ds, scenario), scenario)
     t = time.perf_counter()
     say("timeline")
-    tl = build_timeline(ds, scenario, keep_ids=keep_ids, exempt_ids=exempt_ids)
+    dec = roadmap_decisions(ds, scenario, keep_ids=keep_ids, exempt_ids=exempt_ids)
+    forced_ids = set(dec.forced["staff_id"])
+    residual = ds.replace(staff=dec.staff) if forced_ids else ds
+    tl = build_timeline(residual, scenario, keep_ids=dec.keep_ids, exempt_ids=dec.exempt_ids | forced_ids)
     timings["timeline"] = time.perf_counter() - t
     t = time.perf_counter()
     say("model")
-    res = solve_model(tl, ds, scenario, time_limit=float(scenario.time_limit), solver=solver, progress=say)
+    model_sc = scenario
+    if forced_ids and scenario.budget_vnd is not None:      # the forced moves are paid first
+        model_sc = scenario.model_copy(update={"budget_vnd": float(scenario.budget_vnd)
+                                               - dec.forced_totals["cost_vnd"]})
+    res = solve_model(tl, residual, model_sc, time_limit=float(scenario.time_limit), solver=solver, progress=say)
+    if forced_ids:
+        _add_forced(res, dec.forced_totals)
     timings["model"] = time.perf_counter() - t
     t = time.perf_counter()
     say("persons")
-    actions = name_actions(ds, tl, res, scenario)
-    by_year = units_by_year(ds, tl, actions)
+    actions = name_actions(ds, tl, res, scenario, forced=dec.forced if forced_ids else None)
+    # the yearly counts from where everyone works before any action (forced movers included)
+    by_year = units_by_year(ds, _at_home(tl, ds) if forced_ids else tl, actions)
     actions = describe(ds, actions, by_year)
     timings["persons"] = time.perf_counter() - t
     violations, recomputed = [], None
@@ -80,8 +95,30 @@ def plan_roadmap(ds, scenario, *, progress=None, keep_ids=(), exempt_ids=(), che
         if violations:
             raise RoadmapAuditError(violations)
     summary = make_summary(ds, scenario, tl, res, actions, by_year, violations, timings)
+    summary["decisions"] = {"keep": len(dec.keep_ids), "exempt": len(dec.exempt_ids),
+                            "exempt_reason": len(exempt_by_reason(ds)), "forced_moves": len(forced_ids)}
     return Roadmap(scenario=scenario, actions=actions[ACTION_COLUMNS + ["months_early", "home_km"]],
                    units_by_year=by_year, summary=summary, note=ds.note, model=res)
+
+
+def _add_forced(res: ModelResult, totals: dict) -> None:
+    """The forced moves' cost, persons and metres added to the model's components and bounds."""
+    for name, v in totals.items():
+        res.values[name] = res.values[name] + v
+        if res.bounds.get(name) is not None:
+            res.bounds[name] = res.bounds[name] + v
+            res.gaps[name] = (res.values[name] - res.bounds[name]) / max(1.0, abs(res.values[name]))
+    for st in res.stages:
+        if st["component"] in totals:
+            st.update(value=res.values[st["component"]], bound=res.bounds[st["component"]],
+                      gap=res.gaps.get(st["component"]))
+
+
+def _at_home(tl, ds):
+    """The timeline with every person at the unit of the staff table (before forced moves)."""
+    unit = tl.persons["staff_id"].map(ds.staff.set_index("staff_id")["unit_code"])
+    persons = tl.persons.assign(unit_code=unit.to_numpy())
+    return dataclasses.replace(tl, persons=persons, pairs=pairs_of(ds, persons, tl.K))
 
 
 def _r(x, nd=6):

@@ -30,8 +30,21 @@ class _Ctx:
         st = ds.staff.set_index("staff_id", drop=False)
         self.staff = st.assign(retire=retirement_dates(st["birth_date"], st["gender"]).to_numpy())
         self.dates = [pd.Timestamp(y, 1, 1).strftime("%Y-%m-%d") for y in range(sc.start_year, sc.end_year + 1)]
-        self.keep = set(keep_ids) | set(exempt_ids)
-        self.exempt = set(exempt_ids)
+        # the planner's decisions and the legal exemptions, re-read from the raw tables (§8)
+        dec = ds.decisions if ds.decisions is not None else pd.DataFrame(columns=["staff_id", "decision", "to_unit"])
+        by_code = {code: set(dec.loc[dec["decision"] == code, "staff_id"]) for code in ("keep", "exempt", "move")}
+        reason = (ds.staff["exempt_reason"].fillna("").astype(str).str.strip() if "exempt_reason" in ds.staff.columns
+                  else pd.Series("", index=ds.staff.index))
+        self.exempt = set(exempt_ids) | by_code["exempt"] | set(ds.staff.loc[reason != "", "staff_id"])
+        self.keep = set(keep_ids) | by_code["keep"] | self.exempt
+        moves = dec.loc[dec["decision"] == "move"]
+        self.moves = dict(zip(moves["staff_id"], moves["to_unit"] if "to_unit" in moves.columns else [""] * len(moves)))
+        # the listed retraining paths (docs/contract.md §6), from ≠ to
+        conv = ds.conversions
+        self.paths = {} if conv is None else {
+            (r.from_position, r.to_position): (int(r.training_months), float(r.training_cost_vnd)
+                                               if pd.notna(r.training_cost_vnd) else 0.0)
+            for r in conv.itertuples() if r.from_position != r.to_position}
         self.plan = pd.Timestamp(sc.plan_date)
         self.units = ds.units.set_index("unit_code")
         self.quota = ds.quotas.set_index(["unit_code", "position_code"])["quota"].to_dict()
@@ -120,15 +133,15 @@ def not_after_retirement(c: _Ctx):
 
 
 def transfer_eligible(c: _Ctx):
-    """A transfer: movable, no keep/exempt decision, retirement later than date + protect_years."""
+    """A transfer or retraining: movable, retirement later than date + protect_years."""
     out = []
     months = int(round(float(c.sc.protect_years) * 12))
     for r in c.a.loc[c.a["action"].isin(["transfer", "retrain"])].itertuples():
         p = c.person(r.staff_id)
         if p is None:
             continue
-        if not bool(p["movable"]) or r.staff_id in c.keep:
-            out.append(_v("transfer_eligible", r.staff_id, "may not be moved (movable = false or a keep/exempt decision)"))
+        if not bool(p["movable"]):
+            out.append(_v("transfer_eligible", r.staff_id, "may not be moved (movable = false)"))
         elif pd.Timestamp(p["retire"]) <= pd.Timestamp(r.date) + pd.DateOffset(months=months):
             out.append(_v("transfer_eligible", r.staff_id, f"retires {pd.Timestamp(p['retire']).date()}, within "
                                                              f"{c.sc.protect_years:g} years of {r.date}"))
@@ -136,11 +149,14 @@ def transfer_eligible(c: _Ctx):
 
 
 def transfer_route(c: _Ctx):
-    """Same position, another unit, same province unless cross_province, at most max_km, km right."""
+    """Same position (a transfer), another unit (retraining may stay: 0 km), same province unless
+    cross_province, at most max_km (a planner's move decision excepted, §8), km right."""
     out = []
-    into = set(getattr(c.sc, "cross_province_into", []) or [])
+    into = set(c.sc.cross_province_into or [])
     for r in c.a.loc[c.a["action"].isin(["transfer", "retrain"])].itertuples():
-        if r.to_unit not in c.units.index or r.from_unit not in c.units.index or r.to_unit == r.from_unit:
+        in_place = r.action == "retrain" and r.to_unit == r.from_unit
+        if r.to_unit not in c.units.index or r.from_unit not in c.units.index or (r.to_unit == r.from_unit
+                                                                                 and not in_place):
             out.append(_v("transfer_route", r.staff_id, f"{r.from_unit} → {r.to_unit} is not a move between units"))
             continue
         if r.action == "transfer" and r.to_position_code != r.position_code:
@@ -148,8 +164,10 @@ def transfer_route(c: _Ctx):
         pf, pt = c.units.at[r.from_unit, "province_code"], c.units.at[r.to_unit, "province_code"]
         if pf != pt and (not c.sc.cross_province or (into and pt not in into)):
             out.append(_v("transfer_route", r.staff_id, f"crosses from province {pf} to {pt}"))
-        km = c.km(r.from_unit, r.to_unit)
-        if km > c.sc.max_km + KM_TOLERANCE or abs(km - float(r.km)) > KM_TOLERANCE:
+        km = 0.0 if in_place else c.km(r.from_unit, r.to_unit)
+        limit = math.inf if (r.action == "transfer" and c.moves.get(r.staff_id) == r.to_unit
+                             and r.date == c.dates[0]) else c.sc.max_km
+        if km > limit + KM_TOLERANCE or abs(km - float(r.km)) > KM_TOLERANCE:
             out.append(_v("transfer_route", r.staff_id, f"{km:.3f} km (stated {float(r.km):.3f}; limit {c.sc.max_km:g})"))
     return out
 
@@ -164,10 +182,47 @@ def early_retirement_eligible(c: _Ctx):
         t = pd.Timestamp(r.date)
         m = c.months_early(p, t)
         ins = c.insurance(p, t)
-        if not c.sc.early_retirement or r.staff_id in c.exempt:
+        if not c.sc.early_retirement:
             out.append(_v("early_retirement_eligible", r.staff_id, "early retirement is not allowed"))
         elif not 24 <= m <= 60 or ins < 20:
             out.append(_v("early_retirement_eligible", r.staff_id, f"{m} months early, {ins:g} insurance years"))
+    return out
+
+
+def retrain_listed(c: _Ctx):
+    """Retraining (§6): only with conversions on, into another position along a listed
+    conversion of the dataset; its training months and cost are the table's."""
+    out = []
+    for r in c.a.loc[c.a["action"] == "retrain"].itertuples():
+        path = c.paths.get((r.position_code, r.to_position_code))
+        if not c.sc.conversions:
+            out.append(_v("retrain_listed", r.staff_id, "retraining while conversions are off"))
+        elif path is None:
+            out.append(_v("retrain_listed", r.staff_id, f"{r.position_code} → {r.to_position_code} is not a "
+                                                        "listed conversion"))
+        elif (int(r.training_months) != path[0]
+              or abs(float(r.training_cost_vnd) - path[1]) > COST_TOLERANCE_VND):
+            out.append(_v("retrain_listed", r.staff_id, f"training {r.training_months} months, "
+                                                        f"{float(r.training_cost_vnd):,.0f} VND; the table says "
+                                                        f"{path[0]} months, {path[1]:,.0f} VND"))
+    return out
+
+
+def decisions_honoured(c: _Ctx):
+    """§8 in the roadmap: nobody with a keep decision is transferred or retrained; nobody exempt
+    (an exempt decision or a staff exempt_reason) is transferred, retrained or retired early;
+    every move decision is a transfer to its to_unit on the first decision date."""
+    out = []
+    acted = c.a.loc[c.a["action"].isin(["transfer", "retrain", "early_retirement"])]
+    for r in acted.itertuples():
+        if r.staff_id in c.exempt:
+            out.append(_v("decisions_honoured", r.staff_id, f"{r.action} of an exempt person"))
+        elif r.staff_id in c.keep and r.action != "early_retirement":
+            out.append(_v("decisions_honoured", r.staff_id, f"{r.action} of a person the planner keeps"))
+    done = {(r.staff_id, r.to_unit) for r in acted.itertuples()
+            if r.action == "transfer" and r.date == c.dates[0]}
+    out += [_v("decisions_honoured", s, f"the move decision to {u} is not carried out on {c.dates[0]}")
+            for s, u in c.moves.items() if (s, u) not in done]
     return out
 
 
@@ -230,8 +285,10 @@ def costs_right(c: _Ctx):
     """Each action's cost_vnd is the contract's formula (allowance tier, Decree 154, new hire)."""
     out = []
     for r in c.a.itertuples():
-        if r.action in ("transfer", "retrain"):
+        if r.action == "transfer":
             want = c.tier(float(r.km))
+        elif r.action == "retrain":
+            want = c.tier(float(r.km)) + c.paths.get((r.position_code, r.to_position_code), (0, 0.0))[1]
         elif r.action == "early_retirement":
             p = c.person(r.staff_id)
             if p is None:
@@ -295,7 +352,7 @@ def objective_matches(c: _Ctx):
 
 RULES = (acts_once, acts_on_known_staff_at_decision_dates, not_after_retirement, transfer_eligible,
          transfer_route, early_retirement_eligible, recruit_allowed, quota_never_crossed, costs_right,
-         budget_holds, everyone_accounted, objective_matches)
+         budget_holds, everyone_accounted, objective_matches, retrain_listed, decisions_honoured)
 RULE_NAMES = [f.__name__ for f in RULES]
 
 

@@ -21,7 +21,7 @@ from optimizer.output.plan_files import jsonable, status_vi
 from optimizer.output.tables import Sheet, TextSheet, write_csv_table, write_workbook
 from optimizer.roadmap.persons import ACTION_COLUMNS, UNITS_BY_YEAR_COLUMNS
 from optimizer.roadmap.report import write_roadmap_report
-from optimizer.roadmap.vocabulary import ACTION_VI, COMPONENT_VI, LABELS_ROADMAP_VI
+from optimizer.roadmap.vocabulary import ACTION_VI, COMPONENT_VI, DECISION_VI, LABELS_ROADMAP_VI
 
 __all__ = ["write_roadmap"]
 
@@ -60,17 +60,20 @@ def _summary_rows(rm) -> list:
     rows += [["Thừa trước lộ trình", s["surplus_before"]], ["Thiếu trước lộ trình", s["shortage_before"]], [],
              [("Theo ngày quyết định", "bold")],
              [("Ngày", "header"), ("Còn thừa", "header"), ("Còn thiếu", "header"), ("Thiếu có trọng số", "header"),
-              ("Điều động", "header"), ("Nghỉ hưu trước tuổi", "header"), ("Tuyển dụng", "header"),
-              ("Chi phí (đồng)", "header")]]
+              ("Điều động", "header"), ("Đào tạo chuyển vị trí", "header"), ("Nghỉ hưu trước tuổi", "header"),
+              ("Tuyển dụng", "header"), ("Chi phí (đồng)", "header")]]
     for d in s["per_date"]:
         rows.append([d["date"], d["surplus_after"], d["shortage_after"], d["weighted_shortage_after"],
-                     d["transfers"], d["early_retirements"], d["recruits"], d["cost_vnd"]])
+                     d["transfers"], d["retrains"], d["early_retirements"], d["recruits"], d["cost_vnd"]])
     rows += [[], [("Chi phí theo biện pháp", "bold")]]
     rows += [[ACTION_VI.get(k, k), v] for k, v in s["cost_by_lever"].items()]
     rows += [[], [("Số lượt theo biện pháp", "bold")]]
     rows += [[ACTION_VI.get(k, k), v] for k, v in s["counts_by_action"].items()]
     rows += [[], ["Số người có số năm BHXH ước tính (tuổi − 23)", s["insurance_years_estimated"]],
              ["Số người dùng lương mặc định", s["salary_defaulted"]],
+             ["Người giữ lại theo quyết định (không điều động)", s["decisions"]["keep"]],
+             ["Người được miễn (quyết định hoặc lý do theo Nghị định 170/2025)", s["decisions"]["exempt"]],
+             ["Điều động theo quyết định (ngày quyết định đầu tiên)", s["decisions"]["forced_moves"]],
              ["Kiểm tra độc lập", "Đạt" if s["check"]["passed"] else "Không đạt"]]
     return rows
 
@@ -82,12 +85,13 @@ def write_roadmap(rm, out, *, report: bool = True, units=None, provinces=None) -
     try:
         names = []
         actions = rm.actions[ACTION_COLUMNS]
-        write_csv_table(actions, tmp / "actions.csv", decimals={"km": 3, "cost_vnd": None})
+        write_csv_table(actions, tmp / "actions.csv", decimals={"km": 3, "cost_vnd": None,
+                                                                "training_cost_vnd": None})
         write_csv_table(rm.units_by_year[UNITS_BY_YEAR_COLUMNS], tmp / "units_by_year.csv")
         text = json.dumps(jsonable(rm.summary), ensure_ascii=False, indent=2, allow_nan=False)
         (tmp / "summary.json").write_text(text + "\n", encoding="utf-8", newline="\n")
         names += ["actions.csv", "units_by_year.csv", "summary.json"]
-        vi = {"action": ACTION_VI, "lever": ACTION_VI}
+        vi = {"action": ACTION_VI, "lever": ACTION_VI, "decision": DECISION_VI}
         sheets = [TextSheet("Tóm tắt", _summary_rows(rm), widths=[46, 18, 18, 18, 14, 18, 14, 18])]
         sheets.append(Sheet("Biện pháp theo năm", actions, labels=LABELS_ROADMAP_VI, value_labels=vi))
         sheets.append(Sheet("Đơn vị theo năm", rm.units_by_year[UNITS_BY_YEAR_COLUMNS], labels=LABELS_ROADMAP_VI))

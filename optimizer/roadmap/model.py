@@ -4,8 +4,9 @@ Variables (all over eligible index sets only):
 
 * ``e[c,k]``   early retirements of cohort c at date k (integer);
 * ``td[c,k]``  transfers out of cohort c at date k (integer);
-* ``x[a,k,r]`` transfers along arc a = (S → D, same position) at date k by persons of
-  retirement class r (counted at t_j iff j < r) — the class matters at both ends (integer);
+* ``x[a,k,r]`` transfers along arc a = (S → D, same position; or, with conversions, into a
+  listed position — optimizer.roadmap.retrain) at date k by persons of retirement class r
+  (counted at t_j iff j < r) — the class matters at both ends (integer);
 * ``rec[D,k]`` recruits into pair D at date k, from ``recruit_from_year`` (integer);
 * ``spre[P,k]`` staff of pair P at t_k before t_k's actions (continuous, implied integer);
 * ``short[P,k]``, ``sur[P]`` shortage after date k's actions, surplus after the last date's;
@@ -39,6 +40,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from optimizer.reassign.eligibility import cross_into, distance_lookup
+from optimizer.roadmap.retrain import ARC_COLUMNS, retrain_arcs
 from optimizer.roadmap.solve import solve_lexicographic
 from optimizer.roadmap.timeline import Timeline, allowance_vnd, recruit_cost_vnd
 
@@ -58,7 +60,7 @@ class ModelResult:
     stages: list                         # per stage: component, status, value, bound, seconds
     er: pd.DataFrame                     # cohort, k, count, cost_vnd
     departures: pd.DataFrame             # cohort, k, count (transfers out of a cohort)
-    transfers: pd.DataFrame              # from_unit, to_unit, position_code, k, r, count, km, cost_vnd
+    transfers: pd.DataFrame              # from_unit, to_unit, position_code, to_position_code, k, r, count, km, cost_vnd
     recruits: pd.DataFrame               # unit_code, position_code, province_code, k, count, cost_vnd
     size: dict = field(default_factory=dict)
     build_seconds: float = 0.0
@@ -122,10 +124,17 @@ def _arcs(ds, scenario, pairs: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -
     a = a.loc[a["from_unit"] != a["to_unit"]]
     km, _ = distance_lookup(ds, a["from_unit"].to_numpy(), a["to_unit"].to_numpy())
     a = a.assign(km=km).loc[lambda f: f["km"] <= float(scenario.max_km) + 1e-9]
-    a = a.assign(metres=np.rint(a["km"].to_numpy() * 1000),
+    a = a.assign(metres=np.rint(a["km"].to_numpy() * 1000), to_position_code=a["position_code"],
                  cost_vnd=allowance_vnd(a["km"].to_numpy(), scenario.allowance_tiers, scenario.allowance_months))
-    return a[["pid_s", "pid_d", "from_unit", "to_unit", "position_code", "km", "metres", "cost_vnd"]
-             ].reset_index(drop=True)
+    return a[ARC_COLUMNS].reset_index(drop=True)
+
+
+def _all_arcs(ds, scenario, pairs: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -> pd.DataFrame:
+    """The plain transfers' arcs (§2) and, with ``scenario.conversions``, the retraining arcs
+    (§6, optimizer.roadmap.retrain): to the model both are arcs between pairs, with a cost."""
+    plain = _arcs(ds, scenario, pairs, src, dst)
+    more = retrain_arcs(ds, scenario, pairs, src, dst)
+    return pd.concat([plain, more], ignore_index=True) if len(more) else plain
 
 
 def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, solver: str = "highs",
@@ -169,7 +178,7 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
     ct, kt = np.nonzero(tr_ok)
     srcs = np.unique(pid_c[ct])
     dsts = np.nonzero(arr_ok.any(axis=1))[0]
-    arcs = _arcs(ds, scenario, P, srcs, dsts) if len(srcs) and len(dsts) else _arcs(ds, scenario, P, srcs[:0], dsts[:0])
+    arcs = _all_arcs(ds, scenario, P, srcs, dsts) if len(srcs) and len(dsts) else _arcs(ds, scenario, P, srcs[:0], dsts[:0])
     # transfer departures only where some arc leaves the pair
     has_arc = np.zeros(nP, bool)
     has_arc[arcs["pid_s"].to_numpy()] = True
@@ -377,7 +386,8 @@ def solve_model(tl: Timeline, ds, scenario, *, time_limit: float | None = None, 
     vals = np.rint(sol).astype(np.int64)
     er_df = pd.DataFrame({"cohort": ce, "k": ke, "count": vals[v_e], "cost_vnd": er_cost[ce, ke]})
     td_df = td.assign(count=vals[v_td])[["cohort", "k", "r", "count"]]
-    x_df = x.assign(count=vals[v_x])[["from_unit", "to_unit", "position_code", "k", "r", "count", "km", "cost_vnd"]]
+    x_df = x.assign(count=vals[v_x])[["from_unit", "to_unit", "position_code", "to_position_code", "k", "r", "count",
+                                      "km", "cost_vnd"]]
     rec_df = rec.assign(count=vals[v_rec], unit_code=P["unit_code"].to_numpy()[rec["pid"].to_numpy()],
                         position_code=P["position_code"].to_numpy()[rec["pid"].to_numpy()],
                         province_code=P["province_code"].to_numpy()[rec["pid"].to_numpy()])

@@ -10,6 +10,8 @@
 * **Early retirements.** A cohort's members have, by construction, the same dates and costs
   of early retirement; the model's count is taken from those not transferred, in order of
   ``staff_id`` (the tie rule: nothing else distinguishes them in law or in cost).
+* **Retraining** (with conversions) is a transfer whose slot leads into another position: the same
+  flow names who goes (the conversion's eligibility is the position, shared by the cohort).
 * **Recruits** get new ids ``TD-<year>-<n>``, n counting from 1 within the year in the order
   province, unit, position.
 * **Natural retirements** are listed too: everyone whose statutory retirement date is before
@@ -22,13 +24,15 @@ import pandas as pd
 
 from optimizer.reassign.eligibility import distance_lookup
 from optimizer.reassign.selection import MINISTRY_AUTHORITY, PENALTY_YEARS
+from optimizer.roadmap.retrain import training_lookup
 from optimizer.roadmap.timeline import Timeline, months_early, whole_years
 
 __all__ = ["ACTION_COLUMNS", "UNITS_BY_YEAR_COLUMNS", "name_actions", "units_by_year"]
 
 ACTION_COLUMNS = ["action_no", "date", "action", "staff_id", "full_name", "position_code",
                   "to_position_code", "from_unit", "to_unit", "km", "cost_vnd", "authority", "reason",
-                  "from_province", "to_province", "insurance_years_at_date", "insurance_estimated"]
+                  "from_province", "to_province", "insurance_years_at_date", "insurance_estimated",
+                  "training_months", "training_cost_vnd", "decision"]
 UNITS_BY_YEAR_COLUMNS = ["unit_code", "position_code", "date", "quota", "staff_pre", "departures",
                          "early_retirements", "arrivals", "recruits", "staff_after", "shortage_after",
                          "surplus_after", "province_code", "priority"]
@@ -49,7 +53,8 @@ def _choose_transfers(ds, tl: Timeline, res, used: set) -> pd.DataFrame:
         members = members.sort_values("staff_id", kind="stable")
         cand = members[["staff_id", "cohort", "unit_code", "position_code", "n_counted", "home_unit_code",
                         "retirement_date"]].merge(
-            slots.assign(slot=np.arange(len(slots)))[["from_unit", "position_code", "r", "slot", "to_unit", "count"]],
+            slots.assign(slot=np.arange(len(slots)))[["from_unit", "position_code", "r", "slot", "to_unit",
+                                                      "to_position_code", "count"]],
             left_on=["unit_code", "position_code", "n_counted"], right_on=["from_unit", "position_code", "r"])
         home = cand["home_unit_code"].where(cand["home_unit_code"].isin(known), cand["unit_code"])
         km, _ = distance_lookup(ds, home.to_numpy(), cand["to_unit"].to_numpy())
@@ -76,13 +81,12 @@ def _choose_transfers(ds, tl: Timeline, res, used: set) -> pd.DataFrame:
         if f.solve() != f.OPTIMAL:
             raise RuntimeError(f"could not name the persons of the transfers of {t.date()} (inconsistent model)")
         chosen = f.flows(np.asarray(arcs)) > 0
-        pick = cand.loc[chosen, ["staff_id", "from_unit", "to_unit", "position_code"]].assign(
-            k=k, home_km=km[chosen])
-        pick = pick.merge(slots[["from_unit", "to_unit", "position_code", "km", "cost_vnd"]].drop_duplicates(
-            ["from_unit", "to_unit", "position_code"]), on=["from_unit", "to_unit", "position_code"])
+        route = ["from_unit", "to_unit", "position_code", "to_position_code"]
+        pick = cand.loc[chosen, ["staff_id", *route]].assign(k=k, home_km=km[chosen])
+        pick = pick.merge(slots[[*route, "km", "cost_vnd"]].drop_duplicates(route), on=route)
         used.update(pick["staff_id"])
         out.append(pick)
-    cols = ["staff_id", "from_unit", "to_unit", "position_code", "k", "home_km", "km", "cost_vnd"]
+    cols = ["staff_id", "from_unit", "to_unit", "position_code", "to_position_code", "k", "home_km", "km", "cost_vnd"]
     return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
 
 
@@ -99,11 +103,17 @@ def _choose_early(tl: Timeline, res, used: set) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["staff_id", "k", "cost_vnd"])
 
 
-def name_actions(ds, tl: Timeline, res, scenario) -> pd.DataFrame:
+def name_actions(ds, tl: Timeline, res, scenario, forced: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every action of the roadmap, one row each, numbered in date order (without reasons'
-    yearly figures, which `describe` adds)."""
-    used: set = set()
+    yearly figures, which `describe` adds). ``forced``: the transfers a planner's ``move``
+    decisions force at the first date (optimizer.roadmap.decisions), with their columns."""
+    used: set = set(forced["staff_id"]) if forced is not None else set()
     tr = _choose_transfers(ds, tl, res, used)
+    if forced is not None and len(forced):
+        tr = pd.concat([forced[tr.columns.tolist() + ["decision", "decision_reason"]],
+                        tr.assign(decision="", decision_reason="")], ignore_index=True)
+    else:
+        tr = tr.assign(decision="", decision_reason="")
     er = _choose_early(tl, res, used)
     p = tl.persons.set_index("staff_id")
     date_of = np.array([t.strftime("%Y-%m-%d") for t in tl.dates])
@@ -111,11 +121,18 @@ def name_actions(ds, tl: Timeline, res, scenario) -> pd.DataFrame:
     prov_names = ds.provinces.set_index("province_code")["name"]
     frames = []
     if len(tr):
+        conv = (tr["to_position_code"] != tr["position_code"]).to_numpy()
+        train = training_lookup(ds).reindex(pd.MultiIndex.from_frame(tr[["position_code", "to_position_code"]]))
         frames.append(pd.DataFrame({
-            "date": date_of[tr["k"].to_numpy(int)], "action": "transfer", "staff_id": tr["staff_id"],
-            "position_code": tr["position_code"], "to_position_code": tr["position_code"],
-            "from_unit": tr["from_unit"], "to_unit": tr["to_unit"], "km": tr["km"].astype(float),
-            "cost_vnd": tr["cost_vnd"].astype(float), "home_km": tr["home_km"]}))
+            "date": date_of[tr["k"].to_numpy(int)], "action": np.where(conv, "retrain", "transfer"),
+            "staff_id": tr["staff_id"].to_numpy(), "position_code": tr["position_code"].to_numpy(),
+            "to_position_code": tr["to_position_code"].to_numpy(),
+            "from_unit": tr["from_unit"].to_numpy(), "to_unit": tr["to_unit"].to_numpy(),
+            "km": tr["km"].to_numpy(float), "cost_vnd": tr["cost_vnd"].to_numpy(float),
+            "home_km": tr["home_km"].to_numpy(float), "decision": tr["decision"].to_numpy(),
+            "decision_reason": tr["decision_reason"].to_numpy(),
+            "training_months": np.where(conv, train["training_months"].to_numpy(float), np.nan),
+            "training_cost_vnd": np.where(conv, train["training_cost_vnd"].to_numpy(float), np.nan)}))
     if len(er):
         who = p.loc[er["staff_id"]]
         t = pd.DatetimeIndex([tl.dates[k] for k in er["k"]])
@@ -145,9 +162,12 @@ def name_actions(ds, tl: Timeline, res, scenario) -> pd.DataFrame:
     nat = tl.persons.loc[(tl.persons["retirement_date"] <= end) & ~tl.persons["staff_id"].isin(early)]
     moved = tr.set_index("staff_id")["to_unit"] if len(tr) else pd.Series(dtype=object)
     where = nat["staff_id"].map(moved).astype(object).fillna(nat["unit_code"])
+    # a retrained person retires in the new position
+    new_pos = tr.set_index("staff_id")["to_position_code"] if len(tr) else pd.Series(dtype=object)
+    holds = nat["staff_id"].map(new_pos).astype(object).fillna(nat["position_code"])
     frames.append(pd.DataFrame({
         "date": pd.DatetimeIndex(nat["retirement_date"]).strftime("%Y-%m-%d"), "action": "retirement",
-        "staff_id": nat["staff_id"].to_numpy(), "position_code": nat["position_code"].to_numpy(),
+        "staff_id": nat["staff_id"].to_numpy(), "position_code": holds.to_numpy(),
         "to_position_code": "", "from_unit": where.to_numpy(), "to_unit": "", "km": np.nan, "cost_vnd": 0.0}))
     a = pd.concat(frames, ignore_index=True)
     known = a["staff_id"].isin(p.index)
@@ -159,14 +179,19 @@ def name_actions(ds, tl: Timeline, res, scenario) -> pd.DataFrame:
     prov = a["from_province"].where(a["from_province"] != "", a["to_province"])
     a["authority"] = np.where(same, "Chủ tịch UBND " + prov.map(prov_names).fillna(prov).astype(str),
                               MINISTRY_AUTHORITY)
-    order = {"retirement": 0, "early_retirement": 1, "transfer": 2, "recruit": 3}
+    order = {"retirement": 0, "early_retirement": 1, "transfer": 2, "retrain": 2, "recruit": 3}
     a = a.assign(_o=a["action"].map(order), _p=prov).sort_values(
         ["date", "_o", "_p", "from_unit", "to_unit", "staff_id"], kind="stable").drop(columns=["_o", "_p"])
     a = a.reset_index(drop=True)
     a["action_no"] = np.arange(1, len(a) + 1)
-    for c in ("insurance_years_at_date", "insurance_estimated", "months_early", "home_km"):
+    for c in ("insurance_years_at_date", "insurance_estimated", "months_early", "home_km", "training_months",
+              "training_cost_vnd"):
         if c not in a:
             a[c] = np.nan
+    for c in ("decision", "decision_reason"):
+        a[c] = a[c].fillna("") if c in a else ""
+    # a flag of early retirements only: empty on other rows (a NaN in an object column was written "true")
+    a["insurance_estimated"] = a["insurance_estimated"].astype("boolean")
     return a
 
 
@@ -177,8 +202,8 @@ def units_by_year(ds, tl: Timeline, actions: pd.DataFrame) -> pd.DataFrame:
     key = ["unit_code", "position_code"]
     rows = []
     acts = actions.loc[actions["action"] != "retirement"]
-    left_at = acts.loc[acts["action"].isin(["transfer", "early_retirement"])].set_index("staff_id")["date"]
-    arrived = acts.loc[acts["action"].isin(["transfer", "recruit"])]
+    left_at = acts.loc[acts["action"].isin(["transfer", "retrain", "early_retirement"])].set_index("staff_id")["date"]
+    arrived = acts.loc[acts["action"].isin(["transfer", "retrain", "recruit"])]
     for k, t in enumerate(tl.dates):
         d = t.strftime("%Y-%m-%d")
         gone = left_at.reindex(p["staff_id"]).astype(object).fillna("9999").to_numpy() < d
@@ -190,9 +215,10 @@ def units_by_year(ds, tl: Timeline, actions: pd.DataFrame) -> pd.DataFrame:
         inn = came.groupby(["to_unit", "to_position_code"]).size()
         inn.index.names = key
         now = acts.loc[acts["date"] == d]
-        dep = now.loc[now["action"] == "transfer"].groupby(["from_unit", "position_code"]).size()
+        moves = now.loc[now["action"].isin(["transfer", "retrain"])]
+        dep = moves.groupby(["from_unit", "position_code"]).size()
         er = now.loc[now["action"] == "early_retirement"].groupby(["from_unit", "position_code"]).size()
-        arr = now.loc[now["action"] == "transfer"].groupby(["to_unit", "to_position_code"]).size()
+        arr = moves.groupby(["to_unit", "to_position_code"]).size()
         rec = now.loc[now["action"] == "recruit"].groupby(["to_unit", "to_position_code"]).size()
         for s in (dep, er, arr, rec):
             s.index.names = key
@@ -224,15 +250,32 @@ def describe(ds, actions: pd.DataFrame, by_year: pd.DataFrame) -> pd.DataFrame:
     reasons = []
     for r in actions.itertuples():
         pname = pos.get(r.position_code, r.position_code)
-        if r.action == "transfer":
+        if r.action == "transfer" and r.decision == "move":
+            s = over.get((r.from_unit, r.position_code, r.date), 0)
+            d = under.get((r.to_unit, r.position_code, r.date), 0)
+            why = f" ({r.decision_reason})" if r.decision_reason else ""
+            reasons.append(f"Điều động theo quyết định của người có thẩm quyền{why}: {pname}, "
+                           f"{units.get(r.from_unit)} thừa {s}, {units.get(r.to_unit)} thiếu {d} "
+                           f"(ngày {r.date}); cách {_fmt(r.km)} km")
+        elif r.action == "transfer":
             s = over.get((r.from_unit, r.position_code, r.date), 0)
             d = under.get((r.to_unit, r.position_code, r.date), 0)
             reasons.append(f"Điều động {pname}: {units.get(r.from_unit)} thừa {s} so với biên chế, "
                            f"{units.get(r.to_unit)} thiếu {d} (ngày {r.date}); cách {_fmt(r.km)} km, "
                            f"nơi ở cách nơi làm việc mới {_fmt(r.home_km)} km")
+        elif r.action == "retrain":
+            qname = pos.get(r.to_position_code, r.to_position_code)
+            s = over.get((r.from_unit, r.position_code, r.date), 0)
+            d = under.get((r.to_unit, r.to_position_code, r.date), 0)
+            where = ("tại chỗ" if r.from_unit == r.to_unit
+                     else f"đến {units.get(r.to_unit)}, cách {_fmt(r.km)} km")
+            reasons.append(f"Đào tạo chuyển vị trí từ {pname} sang {qname} ({int(r.training_months)} tháng, "
+                           f"chi phí đào tạo {_fmt(r.training_cost_vnd / 1e6)} triệu đồng) {where}: "
+                           f"{units.get(r.from_unit)} thừa {s} {pname}, {units.get(r.to_unit)} thiếu {d} "
+                           f"{qname} (ngày {r.date})")
         elif r.action == "early_retirement":
             s = over.get((r.from_unit, r.position_code, r.date), 0)
-            est = " (ước tính theo tuổi)" if r.insurance_estimated is True else ""
+            est = " (ước tính theo tuổi)" if pd.notna(r.insurance_estimated) and bool(r.insurance_estimated) else ""
             reasons.append(f"Nghỉ hưu trước tuổi theo Nghị định 154/2025/NĐ-CP: sớm {int(r.months_early)} tháng, "
                            f"{_fmt(r.insurance_years_at_date)} năm đóng BHXH{est}; {units.get(r.from_unit)} "
                            f"thừa {s} {pname} so với biên chế")

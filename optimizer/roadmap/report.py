@@ -93,6 +93,32 @@ def _levers_figure(rm) -> str | None:
     return _img(fig, "Biện pháp theo năm")
 
 
+def _retrain_section(rm) -> list[str]:
+    """Retraining by path (from → to position): persons, training months, cost; and the decisions."""
+    a = rm.actions
+    out = []
+    r = a.loc[a["action"] == "retrain"]
+    if len(r):
+        g = (r.groupby(["position_code", "to_position_code"])
+             .agg(n=("staff_id", "size"), months=("training_months", "first"),
+                  training=("training_cost_vnd", "sum"), cost=("cost_vnd", "sum"),
+                  in_place=("km", lambda k: int((k == 0).sum())))
+             .reset_index().sort_values("n", ascending=False))
+        out.append("<h2>Đào tạo chuyển vị trí (theo bảng chuyển đổi vị trí)</h2>")
+        out.append(_table(["Từ vị trí", "Sang vị trí", "Số người", "Tại chỗ", "Thời gian đào tạo (tháng)",
+                           "Chi phí đào tạo", "Tổng chi phí (gồm phụ cấp)"],
+                          [[x.position_code, x.to_position_code, _int(x.n), _int(x.in_place), _int(x.months),
+                            _vnd(x.training), _vnd(x.cost)] for x in g.itertuples()], {2, 3, 4, 5, 6}))
+    d = rm.summary.get("decisions") or {}
+    if any(d.values()):
+        out.append('<p class="muted">Quyết định của cấp có thẩm quyền: '
+                   f"{_int(d.get('keep', 0))} người giữ lại (không điều động), {_int(d.get('exempt', 0))} người được "
+                   f"miễn điều động và nghỉ hưu trước tuổi ({_int(d.get('exempt_reason', 0))} theo Nghị định "
+                   f"170/2025), {_int(d.get('forced_moves', 0))} người điều động theo quyết định vào ngày "
+                   "quyết định đầu tiên.</p>")
+    return out
+
+
 def write_roadmap_report(rm, path, *, provinces: pd.DataFrame | None = None) -> Path:
     path = Path(path)
     s = rm.summary
@@ -115,7 +141,7 @@ def write_roadmap_report(rm, path, *, provinces: pd.DataFrame | None = None) -> 
              _card("Thiếu có trọng số, cộng các năm", _int(s["shortage_years"]),
                    f"thiếu trước: {_int(s['shortage_before'])}"),
              _card("Tổng chi phí", _vnd(s["cost_vnd"])),
-             _card("Số người được điều động / nghỉ hưu trước tuổi", _int(s["persons_acted"])),
+             _card("Số người được điều động, đào tạo chuyển vị trí hoặc nghỉ hưu trước tuổi", _int(s["persons_acted"])),
              _card("Trạng thái", "Tối ưu" if s["status"] == "optimal" else "Khả thi")]
     parts += ["<h2>Các chỉ số chính</h2>", '<div class="cards">' + "".join(cards) + "</div>"]
     rows = [[COMPONENT_VI[k], _dec(s["objective"][k], 0), "—" if s["bound"][k] is None else _dec(s["bound"][k], 0),
@@ -123,16 +149,19 @@ def write_roadmap_report(rm, path, *, provinces: pd.DataFrame | None = None) -> 
     parts.append(_table(["Thành phần mục tiêu (theo thứ tự ưu tiên)", "Giá trị", "Cận", "Gap"], rows, {1, 2, 3}))
     parts += ["<h2>Thừa và thiếu theo năm</h2>", f"<figure>{by_date}</figure>"]
     rows = [[d["date"], _int(d["staff_pre"]), _int(d["quota"]), _int(d["surplus_after"]), _int(d["shortage_after"]),
-             _int(d["transfers"]), _int(d["early_retirements"]), _int(d["recruits"]), _vnd(d["cost_vnd"])]
+             _int(d["transfers"]), _int(d["retrains"]), _int(d["early_retirements"]), _int(d["recruits"]),
+             _vnd(d["cost_vnd"])]
             for d in s["per_date"]]
     parts.append(_table(["Ngày", "Có mặt trước", "Biên chế", "Còn thừa", "Còn thiếu", "Điều động",
-                         "Nghỉ hưu trước tuổi", "Tuyển dụng", "Chi phí"], rows, set(range(1, 9))))
+                         "Đào tạo chuyển vị trí", "Nghỉ hưu trước tuổi", "Tuyển dụng", "Chi phí"], rows,
+                        set(range(1, 10))))
     parts.append("<h2>Biện pháp theo năm</h2>")
     parts.append(f"<figure>{levers}</figure>" if levers else '<p class="muted">Lộ trình không cần biện pháp nào.</p>')
     parts.append("<h2>Chi phí theo biện pháp</h2>")
     parts.append(_table(["Biện pháp", "Số lượt", "Chi phí"],
                         [[ACTION_VI[k], _int(s["counts_by_action"].get(k, 0)), _vnd(v)]
                          for k, v in s["cost_by_lever"].items()], {1, 2}))
+    parts += _retrain_section(rm)
     short = still_short(rm, provinces)
     parts.append(f"<h2>Các tỉnh còn thiếu vào {_esc(s['per_date'][-1]['date'])}</h2>")
     if len(short):

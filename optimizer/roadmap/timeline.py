@@ -30,7 +30,7 @@ from optimizer.reassign.eligibility import protect_cutoff
 
 __all__ = ["Timeline", "build_timeline", "whole_years", "allowance_vnd", "recruit_cost_vnd",
            "er_cost_vnd", "months_early", "ER_MIN_MONTHS", "ER_MAX_MONTHS", "ER_MIN_INSURANCE",
-           "ESTIMATED_INSURANCE_OFFSET", "MIN_WORK_AGE"]
+           "ESTIMATED_INSURANCE_OFFSET", "MIN_WORK_AGE", "pairs_of"]
 
 ER_MIN_MONTHS, ER_MAX_MONTHS = 24, 60      # Decree 154/2025: 2 to 5 years early
 ER_MIN_INSURANCE = 20                      # insurance years needed at the decision date
@@ -185,12 +185,13 @@ def build_timeline(ds: Dataset, scenario, *, keep_ids=(), exempt_ids=()) -> Time
     for c in er_cols:
         cohorts[c] = cohorts[c].where(cohorts[c] >= 0)
 
-    pairs = _pairs(ds, persons, K)
+    pairs = pairs_of(ds, persons, K)
     return Timeline(dates=dates, persons=persons, cohorts=cohorts, pairs=pairs, er_columns=er_cols,
                     nat_columns=[f"nat_{k}" for k in range(K)])
 
 
-def _pairs(ds: Dataset, persons: pd.DataFrame, K: int) -> pd.DataFrame:
+def pairs_of(ds: Dataset, persons: pd.DataFrame, K: int) -> pd.DataFrame:
+    """One row per (unit, position) with staff or quota: quota, province, priority, nat_k."""
     key = ["unit_code", "position_code"]
     counts = {f"nat_{k}": persons.assign(c=persons["n_counted"] > k).groupby(key)["c"].sum()
               for k in range(K)}

@@ -1,11 +1,12 @@
 """The roadmap's Vietnamese words: actions, objective components, column labels."""
 
-__all__ = ["ACTION_VI", "COMPONENT_VI", "LABELS_ROADMAP_VI", "COMPARE_LABELS_VI", "COMPARE_DESCRIPTIONS_VI"]
+__all__ = ["ACTION_VI", "COMPONENT_VI", "LABELS_ROADMAP_VI", "COMPARE_LABELS_VI", "COMPARE_DESCRIPTIONS_VI",
+           "DECISION_VI"]
 
 ACTION_VI = {"transfer": "Điều động", "retrain": "Đào tạo chuyển vị trí", "early_retirement": "Nghỉ hưu trước tuổi",
              "recruit": "Tuyển dụng", "retirement": "Nghỉ hưu đúng tuổi"}
 COMPONENT_VI = {"end_surplus": "Số thừa còn lại cuối lộ trình", "shortage_years": "Tổng thiếu có trọng số qua các năm",
-                "cost_vnd": "Tổng chi phí (đồng)", "persons_acted": "Số người được điều động/nghỉ hưu trước tuổi",
+                "cost_vnd": "Tổng chi phí (đồng)", "persons_acted": "Số người được điều động/đào tạo chuyển vị trí/nghỉ hưu trước tuổi",
                 "total_metres": "Tổng quãng đường điều động (m)"}
 LABELS_ROADMAP_VI = {
     "action_no": "STT", "date": "Ngày hiệu lực", "action": "Biện pháp", "staff_id": "Mã công chức",
@@ -18,6 +19,8 @@ LABELS_ROADMAP_VI = {
     "recruits": "Tuyển dụng", "staff_after": "Số có mặt sau", "shortage_after": "Còn thiếu",
     "surplus_after": "Còn thừa", "province_code": "Mã tỉnh", "priority": "Mức ưu tiên",
     "lever": "Biện pháp", "count": "Số lượt", "year": "Năm",
+    "training_months": "Thời gian đào tạo (tháng)", "training_cost_vnd": "Chi phí đào tạo (đồng)",
+    "decision": "Quyết định của cấp có thẩm quyền",
 }
 
 # ---- roadmaps side by side (`staffing compare --roadmap`, optimizer.roadmap.compare)
@@ -66,3 +69,6 @@ COMPARE_DESCRIPTIONS_VI = {
     "solve_seconds": "Thời gian của bộ giải (giây); thay đổi giữa các lần chạy.",
     "wall_seconds": "Thời gian cả quy trình của kịch bản, không kể đọc dữ liệu (giây); thay đổi giữa các lần chạy.",
 }
+
+#: the value of actions.csv's `decision` column (a planner's move decision, docs/contract.md §8)
+DECISION_VI = {"move": "Điều động theo quyết định", "": ""}
