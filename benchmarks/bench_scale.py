@@ -119,10 +119,11 @@ def child_validate(folder: str) -> dict:
     return {"staff": int(b["staff"]), "read_validate": time.perf_counter() - t, "rss_mib": _rss_mib()}
 
 
-def child_solve(folder: str, out: str, km: float | None, report: bool, solver: str | None) -> dict:
+def child_solve(folder: str, out: str, km: float | None, report: bool, solver: str | None,
+                parallel: bool | None = None) -> dict:
     from models.io import read_dataset
     from models.scenario import Scenario
-    from optimizer.output.plan_files import write_plan
+    from optimizer.output.outputs import write_outputs
     from optimizer.plan import solve
     stages: dict[str, dict] = {}
     mark = {"name": "read_validate", "t": time.perf_counter()}
@@ -147,12 +148,8 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
     if solver:
         opts["solver"] = solver
     plan = solve(ds, Scenario(**opts), progress=progress)
-    close("write")
-    write_plan(plan, Path(out))
-    if report:
-        close("report")
-        from optimizer.output.report import write_report
-        write_report(plan, Path(out) / "report.html", units=ds.units, provinces=ds.provinces)
+    close("write")       # as `staffing solve --out` does: with --report, report.html in a forked worker
+    write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel)
     close(None)
     s = plan.summary
     with zipfile.ZipFile(Path(out) / "plan.xlsx") as z:
@@ -183,7 +180,7 @@ def _run_child(args: list[str]) -> tuple[dict, float, float]:
     return json.loads(outb.decode().strip().splitlines()[-1]), wall, ru.ru_maxrss / 1024.0
 
 
-def run(name: str, cache: Path, report: bool, solver: str | None) -> dict:
+def run(name: str, cache: Path, report: bool, solver: str | None, sequential: bool = False) -> dict:
     _, _, km = _parse(name)
     folder = build_instance(name, cache)
     val, val_wall, val_rss = _run_child(["--child-validate", str(folder)])
@@ -195,9 +192,47 @@ def run(name: str, cache: Path, report: bool, solver: str | None) -> dict:
         args.append("--report")
     if solver:
         args += ["--solver", solver]
+    if sequential:
+        args.append("--sequential")
     sol, sol_wall, sol_rss = _run_child(args)
     return {"instance": name, "staff": val["staff"], "validate_s": val_wall, "validate_peak_mib": val_rss,
             "solve_s": sol_wall, "solve_peak_mib": sol_rss, "ratio": sol_wall / val_wall, **sol}
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a command run to its end (exit 0 required)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=ROOT)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({os.waitstatus_to_exitcode(status)})")
+    return wall, ru.ru_maxrss / 1024.0
+
+
+def run_cli(name: str, cache: Path, report: bool, solver: str | None) -> dict:
+    """The real commands, one after the other in this run: `staffing validate DATA` and
+    `staffing solve DATA --out OUT` (the shell's `staffing` is `python -m optimizer.cli`)."""
+    _, _, km = _parse(name)
+    folder = build_instance(name, cache)
+    out = cache / "out" / f"{name}-cli"
+    cli = [sys.executable, "-m", "optimizer.cli"]
+    val_wall, val_rss = _timed([*cli, "validate", str(folder)])
+    args = [*cli, "solve", str(folder), "--out", str(out)]
+    if km:
+        args += ["--cross-province", "--max-km", str(km)]
+    if not report:
+        args.append("--no-report")
+    if solver:
+        args += ["--solver", solver]
+    sol_wall, sol_rss = _timed(args)
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return {"instance": f"{name} (staffing CLI)", "staff": None, "validate_s": val_wall, "validate_peak_mib": val_rss,
+            "solve_s": sol_wall, "solve_peak_mib": sol_rss, "ratio": sol_wall / val_wall,
+            "stages": {k: {"seconds": v} for k, v in (s.get("timings") or {}).items()},
+            "weighted_shortage_after": int(s["weighted_shortage_after"]), "total_km": round(float(s["total_km"]), 3),
+            "moves": int(s["moves"]), "status": str(s["status"]), "method": s["method"],
+            "xlsx_max_rows": None, "xlsx_valid": None}
 
 
 def main(argv=None) -> int:
@@ -206,6 +241,10 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", default="/tmp/staffing_scale")
     ap.add_argument("--report", action="store_true", help="draw report.html too (as solve --out does)")
     ap.add_argument("--solver", default=None)
+    ap.add_argument("--cli", action="store_true",
+                    help="also time the real commands `staffing validate` and `staffing solve --out` per instance")
+    ap.add_argument("--sequential", action="store_true",
+                    help="draw report.html after the plan's files in the solve process (as before the worker)")
     ap.add_argument("--json", default=None)
     ap.add_argument("--data", default=None, help="the national dataset folder (default: data/national)")
     ap.add_argument("--child-validate")
@@ -218,7 +257,8 @@ def main(argv=None) -> int:
         print(json.dumps(child_validate(args.child_validate)))
         return 0
     if args.child_solve:
-        print(json.dumps(child_solve(args.child_solve, args.out, args.km, args.report, args.solver)))
+        print(json.dumps(child_solve(args.child_solve, args.out, args.km, args.report, args.solver,
+                                     False if args.sequential else None)))
         return 0
     global NATIONAL
     if args.data:
@@ -226,15 +266,24 @@ def main(argv=None) -> int:
     cache = Path(args.cache)
     results = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S')} load: {os.getloadavg()}", flush=True)
-    print("| instance | staff | validate s | solve s | ratio | solve peak MiB | stages (s) | w.short after | km | xlsx rows ok |")
+    print(f"# solve with report: {'yes' if args.report else 'no'}; report.html "
+          f"{'after the files, same process' if args.sequential else 'in a forked worker beside the files'}")
+    print("| instance | staff | validate s | solve s | ratio solve/validate | solve peak MiB | stages (s) | "
+          "w.short after | km | xlsx rows ok |")
     print("|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
     for name in args.instances.split(","):
-        r = run(name, cache, args.report, args.solver)
-        results.append(r)
-        st = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in r["stages"].items())
-        print(f"| {name} | {r['staff']:,} | {r['validate_s']:.2f} | {r['solve_s']:.2f} | {r['ratio']:.2f} | "
-              f"{r['solve_peak_mib']:.0f} | {st} | {r['weighted_shortage_after']:,} | {r['total_km']:,.3f} | "
-              f"{r['xlsx_max_rows']:,} {'ok' if r['xlsx_valid'] else 'OVER'} |", flush=True)
+        rows = [run(name, cache, args.report, args.solver, args.sequential)]
+        if args.cli:
+            rows.append(run_cli(name, cache, args.report, args.solver))
+        for r in rows:
+            results.append(r)
+            st = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in r["stages"].items())
+            rows_ok = ("—" if r["xlsx_max_rows"] is None
+                       else f"{r['xlsx_max_rows']:,} {'ok' if r['xlsx_valid'] else 'OVER'}")
+            print(f"| {r['instance']} | {'' if r['staff'] is None else format(r['staff'], ',')} | "
+                  f"{r['validate_s']:.2f} | {r['solve_s']:.2f} | {r['ratio']:.2f} | "
+                  f"{r['solve_peak_mib']:.0f} | {st} | {r['weighted_shortage_after']:,} | {r['total_km']:,.3f} | "
+                  f"{rows_ok} |", flush=True)
     print(f"# load after: {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")

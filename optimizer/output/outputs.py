@@ -1,0 +1,137 @@
+"""The files of `staffing solve --out`, written on two cores: report.html in a forked worker
+process while this process writes the plan's CSV, JSON and plan.xlsx.
+
+    with staged_output(out) as folder:
+        written = write_outputs(plan, folder, report=True, units=ds.units, provinces=ds.provinces)
+
+Why. On the national plan, drawing the report (importing matplotlib, four figures) and writing
+plan.xlsx + the CSVs take about as long each (≈ 1.5–2.5 s), and neither needs the other: the
+report reads the finished `Plan` only. A forked child has the plan already (no pickling, no second
+start-up of Python), so the two run side by side (benchmarks/README.md, "solve / validate").
+
+Whole or nothing (docs/contract.md §5) still holds, because both write into the same staging
+folder of `optimizer.output.staging.staged_output`, and this function returns only when both
+have finished:
+
+* the worker fails (an exception, or it is killed): `ReportWorkerError` is raised here after this
+  process's own files are written, so `staged_output` removes the staging folder and `--out`
+  stays as it was;
+* this process fails, or SIGINT/SIGTERM/SIGHUP arrives (`WriteAborted`): the worker is killed and
+  reaped before the error goes on, so no process is left writing into a removed folder.
+
+The child runs no `finally` block or exit handler of its parent's stack (it leaves by `os._exit`),
+takes the default action on SIGINT/SIGTERM/SIGHUP (it dies with the parent's process group on a
+Ctrl-C), and writes only report.html. Without `os.fork` (Windows), or with ``parallel=False``,
+the report is drawn here after the plan's files, as before; the bytes are the same either way.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import traceback
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.output.plan_files import write_plan
+from optimizer.output.staging import CAUGHT_SIGNALS
+
+__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork"]
+
+REPORT_NAME = "report.html"
+#: The longest message the worker sends back about its failure (bytes).
+_MESSAGE_MAX = 4000
+
+
+class ReportWorkerError(RuntimeError):
+    """The worker drawing report.html failed; nothing of this run is put in place."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def _draw(plan, path: Path, units, provinces) -> Path:
+    # imported here on purpose: matplotlib (≈ 0.5–0.8 s) only when a report is drawn — in the
+    # worker, so the import too runs beside the plan's files
+    from optimizer.output.report import write_report
+    return write_report(plan, path, units=units, provinces=provinces)
+
+
+def _child(plan, path: Path, units, provinces, wfd: int) -> None:
+    """The worker's whole life: draw, report failure on `wfd`, leave by `os._exit`."""
+    code = 1
+    try:
+        for s in CAUGHT_SIGNALS:
+            signal.signal(s, signal.SIG_DFL)
+        _draw(plan, path, units, provinces)
+        code = 0
+    except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
+        text = "".join(traceback.format_exception_only(type(e), e)).strip() or type(e).__name__
+        try:
+            os.write(wfd, text.encode("utf-8", "replace")[:_MESSAGE_MAX])
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks).decode("utf-8", "replace")
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Kill the worker (if still running) and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
+                  provinces: pd.DataFrame | None = None, parallel: bool | None = None) -> list[Path]:
+    """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
+    report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked
+    worker at the same time; a failure of either side raises (see the module docstring)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_NAME
+    if not report:
+        return write_plan(plan, folder)
+    if not (can_fork() if parallel is None else parallel):
+        written = write_plan(plan, folder)
+        written.append(_draw(plan, path, units, provinces))
+        return written
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                     # the worker
+        os.close(rfd)
+        _child(plan, path, units, provinces, wfd)    # never returns
+    os.close(wfd)
+    reaped = False
+    try:
+        written = write_plan(plan, folder)
+        message = _read_all(rfd)                     # until the worker's end closes the pipe
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+    finally:
+        os.close(rfd)
+        if not reaped:                               # this side failed or was interrupted
+            _stop(pid)
+    if os.WIFSIGNALED(status):
+        raise ReportWorkerError(f"{REPORT_NAME}: its worker process was killed by "
+                                f"{signal.Signals(os.WTERMSIG(status)).name}; nothing was written")
+    if os.waitstatus_to_exitcode(status) != 0 or message:
+        raise ReportWorkerError(f"{REPORT_NAME} could not be drawn: {message or 'its worker failed'}; "
+                                "nothing was written")
+    written.append(path)
+    return written

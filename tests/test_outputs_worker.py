@@ -1,0 +1,175 @@
+"""report.html is drawn in a forked worker while the plan's files are written
+(optimizer/output/outputs.py), and the folder is still written whole or not at all:
+
+* the worker really is another process, and the files are byte for byte those of the
+  one-process write;
+* the worker failing (an exception, or killed) → exit 1, one line, the previous plan untouched;
+* this side failing, or SIGTERM while both write → the worker is stopped and reaped, nothing
+  is put in place (proved with ready-files, not with timing luck).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import optimizer.cli as cli
+import optimizer.output.outputs as outputs
+import optimizer.output.plan_files as plan_files
+from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
+from models.io import read_dataset
+from models.scenario import Scenario
+from optimizer.output.outputs import ReportWorkerError, write_outputs
+from optimizer.plan import solve
+
+pytestmark = pytest.mark.skipif(not outputs.can_fork(), reason="the worker needs os.fork")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    return write_tables(tmp_path_factory.mktemp("tiny") / "tiny", tiny_tables(), note=TINY_NOTE)
+
+
+@pytest.fixture(scope="module")
+def plan_and_data(tiny):
+    ds = read_dataset(tiny)
+    return solve(ds, Scenario(max_km=10)), ds
+
+
+def siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_for(path: Path, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path.name} never appeared")
+        time.sleep(0.02)
+    time.sleep(0.02)           # the writer's text is in
+    return path.read_text()
+
+
+def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    pid_file = tmp_path / "drawn-by"
+    real = outputs._draw
+
+    def recorded(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        return real(*a, **k)
+    monkeypatch.setattr(outputs, "_draw", recorded)
+    two = write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, parallel=True)
+    assert int(pid_file.read_text()) != os.getpid()
+    one = write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
+    assert int(pid_file.read_text()) == os.getpid()
+    assert [p.name for p in two] == [p.name for p in one] and two[-1].name == "report.html"
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    assert write_outputs(plan, tmp_path / "none", report=False)[-1].name == "plan.xlsx"
+    assert not (tmp_path / "none" / "report.html").exists()
+
+
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_failing_worker_leaves_the_previous_plan(tmp_path, tiny, monkeypatch, how):
+    out = tmp_path / "plan"
+    assert runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--no-report"]).exit_code == 0
+    before = snapshot(out)
+
+    def broken(*a, **k):
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError("the figure could not be drawn")
+    monkeypatch.setattr(outputs, "_draw", broken)
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
+    assert result.exit_code == 1, result.output
+    assert "ReportWorkerError" in result.output and "nothing was written" in result.output
+    assert ("SIGKILL" if how == "killed" else "the figure could not be drawn") in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before            # the previous complete plan, byte for byte
+    assert siblings(out) == []
+
+
+def test_this_side_failing_stops_and_reaps_the_worker(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    pid_file = tmp_path / "worker-pid"
+
+    def slow(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(120)
+    monkeypatch.setattr(outputs, "_draw", slow)
+
+    def failing(*a, **k):
+        wait_for(pid_file)                     # the worker is drawing
+        raise OSError("disk full")
+    monkeypatch.setattr(outputs, "write_plan", failing)
+    t = time.monotonic()
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+    assert time.monotonic() - t < 60           # not waiting for the worker's 120 s
+    assert not alive(int(pid_file.read_text()))   # killed and reaped (no zombie either)
+
+
+def _child(ready: Path, pid_file: Path, log: Path, args: list[str]) -> None:
+    """The real app in a forked process; the workbook writer pauses after saying ready, the
+    worker records its pid and draws slowly."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+
+    def paused(plan, path, *a, **k):
+        Path(path).write_bytes(b"PK\x03\x04 half a workbook")
+        ready.write_text(str(Path(path).parent))
+        time.sleep(120)
+    plan_files._write_xlsx = paused
+
+    def slow(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(120)
+    outputs._draw = slow
+    cli.app(args, prog_name="staffing")
+
+
+def test_sigterm_while_both_write_stops_the_worker_and_writes_nothing(tmp_path, tiny):
+    out = tmp_path / "plan"
+    ready, pid_file, log = tmp_path / "ready", tmp_path / "worker-pid", tmp_path / "log"
+    proc = get_context("fork").Process(target=_child, args=(
+        ready, pid_file, log, ["solve", str(tiny), "--out", str(out), "--max-km", "10"]))
+    proc.start()
+    try:
+        folder = Path(wait_for(ready))
+        worker = int(wait_for(pid_file))
+        assert folder.parent == out.parent and worker != proc.pid and alive(worker)
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.join(60)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+    err = log.read_text()
+    assert proc.exitcode == 128 + signal.SIGTERM, err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert not out.exists() and siblings(out) == []
+    assert not alive(worker)
+
+
+def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
+    with pytest.raises(ReportWorkerError, match=r"report\.html could not be drawn: ZeroDivisionError"):
+        write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
