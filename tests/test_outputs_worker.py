@@ -67,15 +67,25 @@ def wait_for(path: Path, seconds: float = 60) -> str:
 
 def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch):
     plan, ds = plan_and_data
-    pid_file = tmp_path / "drawn-by"
-    real = outputs._draw
+    pid_file, csv_file = tmp_path / "drawn-by", tmp_path / "csv-by"
+    real_draw, real_csv = outputs._draw, plan_files.write_csv_columns
 
-    def recorded(*a, **k):
+    def drawn(*a, **k):
         pid_file.write_text(str(os.getpid()))
-        return real(*a, **k)
-    monkeypatch.setattr(outputs, "_draw", recorded)
+        return real_draw(*a, **k)
+
+    def csv(columns, path):
+        with open(csv_file, "a") as f:
+            f.write(f"{Path(path).name} {os.getpid()}\n")
+        return real_csv(columns, path)
+    monkeypatch.setattr(outputs, "_draw", drawn)
+    monkeypatch.setattr(plan_files, "write_csv_columns", csv)
     two = write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, parallel=True)
-    assert int(pid_file.read_text()) != os.getpid()
+    worker = int(pid_file.read_text())
+    assert worker != os.getpid()
+    by = dict(line.split() for line in csv_file.read_text().splitlines())
+    assert {"transfers.csv", "units_after.csv", "unfilled.csv", "surplus_left.csv"} <= set(by)
+    assert set(by.values()) == {str(worker)}          # every CSV file written by the worker
     one = write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
     assert int(pid_file.read_text()) == os.getpid()
     assert [p.name for p in two] == [p.name for p in one] and two[-1].name == "report.html"
@@ -84,7 +94,7 @@ def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, pl
     assert not (tmp_path / "none" / "report.html").exists()
 
 
-@pytest.mark.parametrize("how", ["raises", "killed"])
+@pytest.mark.parametrize("how", ["raises", "killed", "csv"])
 def test_a_failing_worker_leaves_the_previous_plan(tmp_path, tiny, monkeypatch, how):
     out = tmp_path / "plan"
     assert runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--no-report"]).exit_code == 0
@@ -94,11 +104,17 @@ def test_a_failing_worker_leaves_the_previous_plan(tmp_path, tiny, monkeypatch, 
         if how == "killed":
             os.kill(os.getpid(), signal.SIGKILL)
         raise ValueError("the figure could not be drawn")
-    monkeypatch.setattr(outputs, "_draw", broken)
+    if how == "csv":       # the worker's first file: a CSV file it cannot write
+        def broken(columns, path):             # noqa: F811
+            raise OSError(f"cannot write {Path(path).name}")
+        monkeypatch.setattr(plan_files, "write_csv_columns", broken)
+    else:
+        monkeypatch.setattr(outputs, "_draw", broken)
     result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
     assert result.exit_code == 1, result.output
     assert "ReportWorkerError" in result.output and "nothing was written" in result.output
-    assert ("SIGKILL" if how == "killed" else "the figure could not be drawn") in result.output
+    assert {"killed": "SIGKILL", "raises": "the figure could not be drawn",
+            "csv": "cannot write transfers.csv"}[how] in result.output
     assert "Traceback" not in result.output
     assert snapshot(out) == before            # the previous complete plan, byte for byte
     assert siblings(out) == []
@@ -116,7 +132,7 @@ def test_this_side_failing_stops_and_reaps_the_worker(tmp_path, plan_and_data, m
     def failing(*a, **k):
         wait_for(pid_file)                     # the worker is drawing
         raise OSError("disk full")
-    monkeypatch.setattr(outputs, "write_plan", failing)
+    monkeypatch.setattr(plan_files, "_write_xlsx", failing)
     t = time.monotonic()
     with pytest.raises(OSError, match="disk full"):
         write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
@@ -171,5 +187,5 @@ def test_sigterm_while_both_write_stops_the_worker_and_writes_nothing(tmp_path, 
 def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path, plan_and_data, monkeypatch):
     plan, ds = plan_and_data
     monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
-    with pytest.raises(ReportWorkerError, match=r"report\.html could not be drawn: ZeroDivisionError"):
+    with pytest.raises(ReportWorkerError, match=r"writing transfers\.csv, .*report\.html failed: ZeroDivisionError"):
         write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)

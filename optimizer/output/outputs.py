@@ -1,13 +1,15 @@
-"""The files of `staffing solve --out`, written on two cores: report.html in a forked worker
-process while this process writes the plan's CSV, JSON and plan.xlsx.
+"""The files of `staffing solve --out`, written on two cores: a forked worker process writes the
+CSV files and draws report.html while this process writes summary.json and plan.xlsx.
 
     with staged_output(out) as folder:
         written = write_outputs(plan, folder, report=True, units=ds.units, provinces=ds.provinces)
 
 Why. On the national plan, drawing the report (importing matplotlib, four figures) and writing
-plan.xlsx + the CSVs take about as long each (≈ 1.5–2.5 s), and neither needs the other: the
-report reads the finished `Plan` only. A forked child has the plan already (no pickling, no second
-start-up of Python), so the two run side by side (benchmarks/README.md, "solve / validate").
+plan.xlsx take about as long each, the CSV files a third of that, and none needs another: they
+read the finished `Plan` and the tables `plan_files.plan_writes` prepares once (for the CSV files
+and the workbook alike). A forked child has all of it already (no pickling, no second start-up of
+Python), so the two sides run side by side (benchmarks/README.md, "solve / validate"). Every file
+has the bytes it has when written in one process.
 
 Whole or nothing (docs/contract.md §5) still holds, because both write into the same staging
 folder of `optimizer.output.staging.staged_output`, and this function returns only when both
@@ -21,8 +23,8 @@ have finished:
 
 The child runs no `finally` block or exit handler of its parent's stack (it leaves by `os._exit`),
 takes the default action on SIGINT/SIGTERM/SIGHUP (it dies with the parent's process group on a
-Ctrl-C), and writes only report.html. Without `os.fork` (Windows), or with ``parallel=False``,
-the report is drawn here after the plan's files, as before; the bytes are the same either way.
+Ctrl-C), and writes only its own files. Without `os.fork` (Windows), with ``parallel=False`` or
+without the report, everything is written here, one file after the other, as before.
 """
 from __future__ import annotations
 
@@ -33,10 +35,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.output.plan_files import write_plan
+from optimizer.output.plan_files import plan_writes, write_plan
 from optimizer.output.staging import CAUGHT_SIGNALS
 
-__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork"]
+__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork", "in_worker"]
 
 REPORT_NAME = "report.html"
 #: The longest message the worker sends back about its failure (bytes).
@@ -44,7 +46,7 @@ _MESSAGE_MAX = 4000
 
 
 class ReportWorkerError(RuntimeError):
-    """The worker drawing report.html failed; nothing of this run is put in place."""
+    """The worker (CSV files, report.html) failed; nothing of this run is put in place."""
 
 
 def can_fork() -> bool:
@@ -58,12 +60,19 @@ def _draw(plan, path: Path, units, provinces) -> Path:
     return write_report(plan, path, units=units, provinces=provinces)
 
 
-def _child(plan, path: Path, units, provinces, wfd: int) -> None:
-    """The worker's whole life: draw, report failure on `wfd`, leave by `os._exit`."""
+def in_worker(path: Path) -> bool:
+    """The plan's files the worker writes (beside report.html): the CSV files."""
+    return path.suffix == ".csv"
+
+
+def _child(plan, path: Path, units, provinces, writes, wfd: int) -> None:
+    """The worker's whole life: write, draw, report failure on `wfd`, leave by `os._exit`."""
     code = 1
     try:
         for s in CAUGHT_SIGNALS:
             signal.signal(s, signal.SIG_DFL)
+        for _, write in writes:
+            write()
         _draw(plan, path, units, provinces)
         code = 0
     except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
@@ -100,8 +109,8 @@ def _stop(pid: int) -> None:
 def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
                   provinces: pd.DataFrame | None = None, parallel: bool | None = None) -> list[Path]:
     """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
-    report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked
-    worker at the same time; a failure of either side raises (see the module docstring)."""
+    report last. ``parallel`` (default: when `os.fork` exists) writes the CSV files and draws the
+    report in a forked worker meanwhile; a failure of either side raises (module docstring)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_NAME
@@ -111,15 +120,18 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
         written = write_plan(plan, folder)
         written.append(_draw(plan, path, units, provinces))
         return written
+    writes = plan_writes(plan, folder)               # the tables, prepared once, before the fork
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:                                     # the worker
         os.close(rfd)
-        _child(plan, path, units, provinces, wfd)    # never returns
+        _child(plan, path, units, provinces, [w for w in writes if in_worker(w[0])], wfd)   # never returns
     os.close(wfd)
     reaped = False
     try:
-        written = write_plan(plan, folder)
+        for p, write in writes:
+            if not in_worker(p):
+                write()
         message = _read_all(rfd)                     # until the worker's end closes the pipe
         _, status = os.waitpid(pid, 0)
         reaped = True
@@ -127,11 +139,9 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
         os.close(rfd)
         if not reaped:                               # this side failed or was interrupted
             _stop(pid)
-    if os.WIFSIGNALED(status):
-        raise ReportWorkerError(f"{REPORT_NAME}: its worker process was killed by "
-                                f"{signal.Signals(os.WTERMSIG(status)).name}; nothing was written")
-    if os.waitstatus_to_exitcode(status) != 0 or message:
-        raise ReportWorkerError(f"{REPORT_NAME} could not be drawn: {message or 'its worker failed'}; "
-                                "nothing was written")
-    written.append(path)
-    return written
+    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message:
+        names = ", ".join([p.name for p, _ in writes if in_worker(p)] + [REPORT_NAME])
+        why = (f"was killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
+               else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}")
+        raise ReportWorkerError(f"the worker process writing {names} {why}; nothing was written")
+    return [p for p, _ in writes] + [path]
