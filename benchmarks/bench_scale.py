@@ -23,7 +23,14 @@ peak RSS from ``os.wait4``:
   and ``ru_maxrss`` (the peak so far) at the end of each stage, and the plan's weighted shortage
   after, total km, arcs, moves, and checks that plan.xlsx has no sheet above Excel's row limit.
 
-Run:  python benchmarks/bench_scale.py --instances k1,k2d,k5d [--report] [--json out.json]
+With ``--cli``, each instance is also run through the real commands, ``staffing validate DATA``
+then ``staffing solve DATA --out OUT`` (``python -m optimizer.cli``), timed from outside; the
+stages are then summary.json's ``timings``. ``--sequential`` draws report.html after the plan's
+files in the solve process (as before the forked worker of optimizer/output/outputs.py), for a
+before/after within one run; ``--repeat N`` runs N validate/solve pairs per instance and prints
+the median ratio.
+
+Run:  python benchmarks/bench_scale.py --instances k1,k2d,k5d [--report] [--cli] [--repeat N] [--json out.json]
 The machine is shared: read ratios (solve / validate) within one run, not absolute seconds.
 """
 from __future__ import annotations
@@ -32,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -202,7 +210,7 @@ def run(name: str, cache: Path, report: bool, solver: str | None, sequential: bo
 def _timed(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of a command run to its end (exit 0 required)."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=ROOT)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
@@ -243,6 +251,8 @@ def main(argv=None) -> int:
     ap.add_argument("--solver", default=None)
     ap.add_argument("--cli", action="store_true",
                     help="also time the real commands `staffing validate` and `staffing solve --out` per instance")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="validate + solve pairs per instance, one after the other (the median ratio is printed)")
     ap.add_argument("--sequential", action="store_true",
                     help="draw report.html after the plan's files in the solve process (as before the worker)")
     ap.add_argument("--json", default=None)
@@ -271,11 +281,13 @@ def main(argv=None) -> int:
     print("| instance | staff | validate s | solve s | ratio solve/validate | solve peak MiB | stages (s) | "
           "w.short after | km | xlsx rows ok |")
     print("|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
-    for name in args.instances.split(","):
+    ratios: dict[str, list[float]] = {}
+    for name in [n for n in args.instances.split(",") for _ in range(args.repeat)]:
         rows = [run(name, cache, args.report, args.solver, args.sequential)]
         if args.cli:
             rows.append(run_cli(name, cache, args.report, args.solver))
         for r in rows:
+            ratios.setdefault(r["instance"], []).append(r["ratio"])
             results.append(r)
             st = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in r["stages"].items())
             rows_ok = ("—" if r["xlsx_max_rows"] is None
@@ -285,6 +297,10 @@ def main(argv=None) -> int:
                   f"{r['solve_peak_mib']:.0f} | {st} | {r['weighted_shortage_after']:,} | {r['total_km']:,.3f} | "
                   f"{rows_ok} |", flush=True)
     print(f"# load after: {os.getloadavg()}")
+    if args.repeat > 1:     # validate and solve alternate, so a change of load hits both alike
+        for inst, rs in ratios.items():
+            print(f"# {inst}: ratio solve/validate median {statistics.median(rs):.2f} "
+                  f"(min {min(rs):.2f}, max {max(rs):.2f}, {len(rs)} pairs)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -1,8 +1,9 @@
-"""report.html is drawn in a forked worker while the plan's files are written
-(optimizer/output/outputs.py), and the folder is still written whole or not at all:
+"""report.html is drawn in a forked worker while plan.xlsx is written, the CSV files going to
+whichever side is free (optimizer/output/outputs.py), and the folder is still written whole or
+not at all:
 
-* the worker really is another process, and the files are byte for byte those of the
-  one-process write;
+* the worker really is another process, each CSV file is written once, by the side that is
+  free, and the files are byte for byte those of the one-process write;
 * the worker failing (an exception, or killed) → exit 1, one line, the previous plan untouched;
 * this side failing, or SIGTERM while both write → the worker is stopped and reaped, nothing
   is put in place (proved with ready-files, not with timing luck).
@@ -65,33 +66,77 @@ def wait_for(path: Path, seconds: float = 60) -> str:
     return path.read_text()
 
 
+CSV_FILES = {"transfers.csv", "units_after.csv", "postings.csv", "unfilled.csv", "surplus_left.csv"}
+
+
+def quick_draw(plan, path, *a, **k) -> Path:
+    """A stand-in for the report (no matplotlib) where the drawing itself is not the point."""
+    Path(path).write_text("report")
+    return Path(path)
+
+
+def _record_csv(monkeypatch, log: Path) -> None:
+    real = plan_files.write_csv_columns
+
+    def csv(columns, path):
+        with open(log, "a") as f:
+            f.write(f"{Path(path).name} {os.getpid()}\n")
+        return real(columns, path)
+    monkeypatch.setattr(plan_files, "write_csv_columns", csv)
+
+
+def _csv_writers(log: Path) -> dict[str, str]:
+    lines = [line.split() for line in log.read_text().splitlines()]
+    names = [name for name, _ in lines]
+    assert sorted(names) == sorted(set(names)), f"a CSV file written twice: {names}"
+    return dict(lines)
+
+
 def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch):
     plan, ds = plan_and_data
-    pid_file, csv_file = tmp_path / "drawn-by", tmp_path / "csv-by"
-    real_draw, real_csv = outputs._draw, plan_files.write_csv_columns
+    pid_file, csv_log = tmp_path / "drawn-by", tmp_path / "csv-by"
+    real_draw = outputs._draw
 
     def drawn(*a, **k):
         pid_file.write_text(str(os.getpid()))
         return real_draw(*a, **k)
-
-    def csv(columns, path):
-        with open(csv_file, "a") as f:
-            f.write(f"{Path(path).name} {os.getpid()}\n")
-        return real_csv(columns, path)
     monkeypatch.setattr(outputs, "_draw", drawn)
-    monkeypatch.setattr(plan_files, "write_csv_columns", csv)
+    _record_csv(monkeypatch, csv_log)
     two = write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, parallel=True)
-    worker = int(pid_file.read_text())
-    assert worker != os.getpid()
-    by = dict(line.split() for line in csv_file.read_text().splitlines())
-    assert {"transfers.csv", "units_after.csv", "unfilled.csv", "surplus_left.csv"} <= set(by)
-    assert set(by.values()) == {str(worker)}          # every CSV file written by the worker
+    worker = pid_file.read_text()
+    assert int(worker) != os.getpid()
+    by = _csv_writers(csv_log)                        # each CSV file once, by one of the two
+    assert set(by) == CSV_FILES and set(by.values()) <= {worker, str(os.getpid())}
     one = write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
     assert int(pid_file.read_text()) == os.getpid()
     assert [p.name for p in two] == [p.name for p in one] and two[-1].name == "report.html"
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
     assert write_outputs(plan, tmp_path / "none", report=False)[-1].name == "plan.xlsx"
     assert not (tmp_path / "none" / "report.html").exists()
+
+
+@pytest.mark.parametrize("busy", ["worker", "main"])
+def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monkeypatch, busy):
+    """While one side is held busy until every CSV file exists, the other writes them all."""
+    plan, ds = plan_and_data
+    out, csv_log = tmp_path / "out", tmp_path / "csv-by"
+    _record_csv(monkeypatch, csv_log)
+
+    def held(real):
+        def run(*a, **k):
+            for name in sorted(CSV_FILES):
+                wait_for(out / name)
+            return real(*a, **k)
+        return run
+    if busy == "worker":
+        monkeypatch.setattr(outputs, "_draw", held(quick_draw))
+    else:
+        monkeypatch.setattr(outputs, "_draw", quick_draw)
+        monkeypatch.setattr(plan_files, "_write_xlsx", held(plan_files._write_xlsx))
+    write_outputs(plan, out, units=ds.units, provinces=ds.provinces, parallel=True)
+    writers = set(_csv_writers(csv_log).values())
+    assert len(writers) == 1
+    assert (writers == {str(os.getpid())}) == (busy == "worker")
 
 
 @pytest.mark.parametrize("how", ["raises", "killed", "csv"])
@@ -104,17 +149,19 @@ def test_a_failing_worker_leaves_the_previous_plan(tmp_path, tiny, monkeypatch, 
         if how == "killed":
             os.kill(os.getpid(), signal.SIGKILL)
         raise ValueError("the figure could not be drawn")
-    if how == "csv":       # the worker's first file: a CSV file it cannot write
+    if how == "csv":       # a CSV file that cannot be written (by either side)
         def broken(columns, path):             # noqa: F811
             raise OSError(f"cannot write {Path(path).name}")
         monkeypatch.setattr(plan_files, "write_csv_columns", broken)
+        monkeypatch.setattr(outputs, "_draw", quick_draw)
     else:
         monkeypatch.setattr(outputs, "_draw", broken)
     result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
     assert result.exit_code == 1, result.output
-    assert "ReportWorkerError" in result.output and "nothing was written" in result.output
+    if how != "csv":
+        assert "ReportWorkerError" in result.output and "nothing was written" in result.output
     assert {"killed": "SIGKILL", "raises": "the figure could not be drawn",
-            "csv": "cannot write transfers.csv"}[how] in result.output
+            "csv": "cannot write "}[how] in result.output
     assert "Traceback" not in result.output
     assert snapshot(out) == before            # the previous complete plan, byte for byte
     assert siblings(out) == []
@@ -187,5 +234,5 @@ def test_sigterm_while_both_write_stops_the_worker_and_writes_nothing(tmp_path, 
 def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path, plan_and_data, monkeypatch):
     plan, ds = plan_and_data
     monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
-    with pytest.raises(ReportWorkerError, match=r"writing transfers\.csv, .*report\.html failed: ZeroDivisionError"):
+    with pytest.raises(ReportWorkerError, match=r"writing report\.html and CSV files failed: ZeroDivisionError"):
         write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)

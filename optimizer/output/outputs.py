@@ -1,15 +1,19 @@
-"""The files of `staffing solve --out`, written on two cores: a forked worker process writes the
-CSV files and draws report.html while this process writes summary.json and plan.xlsx.
+"""The files of `staffing solve --out`, written on two cores: a forked worker process draws
+report.html while this process writes summary.json and plan.xlsx; the CSV files go to whichever
+of the two is free first.
 
     with staged_output(out) as folder:
         written = write_outputs(plan, folder, report=True, units=ds.units, provinces=ds.provinces)
 
 Why. On the national plan, drawing the report (importing matplotlib, four figures) and writing
-plan.xlsx take about as long each, the CSV files a third of that, and none needs another: they
+plan.xlsx take about as long each, the CSV files a fraction of that, and none needs another: they
 read the finished `Plan` and the tables `plan_files.plan_writes` prepares once (for the CSV files
 and the workbook alike). A forked child has all of it already (no pickling, no second start-up of
-Python), so the two sides run side by side (benchmarks/README.md, "solve / validate"). Every file
-has the bytes it has when written in one process.
+Python), so the two sides run side by side (benchmarks/README.md, "solve / validate"). The CSV
+files are a queue both sides take from when done with their own file: one byte per file in a
+pipe filled (and its writing end closed) before the fork; a read of one byte is atomic, so each
+file is taken by exactly one side, and an empty pipe reads as the end. Every file has the bytes
+it has when written in one process, whichever side wrote it.
 
 Whole or nothing (docs/contract.md §5) still holds, because both write into the same staging
 folder of `optimizer.output.staging.staged_output`, and this function returns only when both
@@ -23,8 +27,8 @@ have finished:
 
 The child runs no `finally` block or exit handler of its parent's stack (it leaves by `os._exit`),
 takes the default action on SIGINT/SIGTERM/SIGHUP (it dies with the parent's process group on a
-Ctrl-C), and writes only its own files. Without `os.fork` (Windows), with ``parallel=False`` or
-without the report, everything is written here, one file after the other, as before.
+Ctrl-C), and writes only files of this plan. Without `os.fork` (Windows), with ``parallel=False``
+or without the report, everything is written here, one file after the other, as before.
 """
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ import pandas as pd
 from optimizer.output.plan_files import plan_writes, write_plan
 from optimizer.output.staging import CAUGHT_SIGNALS
 
-__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork", "in_worker"]
+__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork", "shared"]
 
 REPORT_NAME = "report.html"
 #: The longest message the worker sends back about its failure (bytes).
@@ -60,20 +64,27 @@ def _draw(plan, path: Path, units, provinces) -> Path:
     return write_report(plan, path, units=units, provinces=provinces)
 
 
-def in_worker(path: Path) -> bool:
-    """The plan's files the worker writes (beside report.html): the CSV files."""
+def shared(path: Path) -> bool:
+    """The plan's files either side may write (a queue): the CSV files. summary.json and
+    plan.xlsx are this process's, report.html the worker's."""
     return path.suffix == ".csv"
 
 
-def _child(plan, path: Path, units, provinces, writes, wfd: int) -> None:
-    """The worker's whole life: write, draw, report failure on `wfd`, leave by `os._exit`."""
+def _take_from(queue: int, writes) -> None:
+    """Write the files of the queue (one byte = the index of a file) until it is empty."""
+    while (taken := os.read(queue, 1)):
+        writes[taken[0]][1]()
+
+
+def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int) -> None:
+    """The worker's whole life: draw, then take from the queue, report failure on `wfd`, leave
+    by `os._exit`."""
     code = 1
     try:
         for s in CAUGHT_SIGNALS:
             signal.signal(s, signal.SIG_DFL)
-        for _, write in writes:
-            write()
         _draw(plan, path, units, provinces)
+        _take_from(queue, writes)
         code = 0
     except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
         text = "".join(traceback.format_exception_only(type(e), e)).strip() or type(e).__name__
@@ -109,8 +120,8 @@ def _stop(pid: int) -> None:
 def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
                   provinces: pd.DataFrame | None = None, parallel: bool | None = None) -> list[Path]:
     """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
-    report last. ``parallel`` (default: when `os.fork` exists) writes the CSV files and draws the
-    report in a forked worker meanwhile; a failure of either side raises (module docstring)."""
+    report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked worker
+    meanwhile, the CSV files shared out; a failure of either side raises (module docstring)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_NAME
@@ -121,26 +132,37 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
         written.append(_draw(plan, path, units, provinces))
         return written
     writes = plan_writes(plan, folder)               # the tables, prepared once, before the fork
+    queue, fill = os.pipe()
+    try:
+        os.write(fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))   # ≤ a dozen files
+    finally:
+        os.close(fill)
     rfd, wfd = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except BaseException:
+        os.close(queue), os.close(rfd), os.close(wfd)
+        raise
     if pid == 0:                                     # the worker
         os.close(rfd)
-        _child(plan, path, units, provinces, [w for w in writes if in_worker(w[0])], wfd)   # never returns
+        _child(plan, path, units, provinces, queue, writes, wfd)   # never returns
     os.close(wfd)
     reaped = False
     try:
         for p, write in writes:
-            if not in_worker(p):
+            if not shared(p):
                 write()
+        _take_from(queue, writes)
         message = _read_all(rfd)                     # until the worker's end closes the pipe
         _, status = os.waitpid(pid, 0)
         reaped = True
     finally:
         os.close(rfd)
+        os.close(queue)
         if not reaped:                               # this side failed or was interrupted
             _stop(pid)
     if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message:
-        names = ", ".join([p.name for p, _ in writes if in_worker(p)] + [REPORT_NAME])
+        names = f"{REPORT_NAME} and CSV files"
         why = (f"was killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
                else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}")
         raise ReportWorkerError(f"the worker process writing {names} {why}; nothing was written")
