@@ -17,7 +17,8 @@ written once as CSV folders under ``--cache`` (default /tmp/staffing_scale) and 
 For each instance, two child processes, each timed from its start (imports included) with its
 peak RSS from ``os.wait4``:
 
-* ``validate`` — what ``staffing validate`` does: read and validate the dataset, count it;
+* ``validate`` — what ``staffing validate`` does: read and validate the dataset, count it, look for
+  implausible values (its warnings);
 * ``solve``    — what ``staffing solve --out`` does (``--no-report`` unless ``--report``):
   read, eligibility, model, selection, audit, officers, write; the child records the wall time
   and ``ru_maxrss`` (the peak so far) at the end of each stage, and the plan's weighted shortage
@@ -126,10 +127,13 @@ def _rss_mib() -> float:
 
 def child_validate(folder: str) -> dict:
     from models.io import read_dataset
+    from models.plausibility import implausible
+    from models.scenario import Scenario
     from optimizer.cli import staffing_balance
     t = time.perf_counter()
     ds = read_dataset(Path(folder))
     b = staffing_balance(ds)
+    implausible(ds, Scenario().plan_date)      # its warnings, as `staffing validate` prints them
     return {"staff": int(b["staff"]), "read_validate": time.perf_counter() - t, "rss_mib": _rss_mib()}
 
 
