@@ -236,3 +236,25 @@ def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path
     monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
     with pytest.raises(ReportWorkerError, match=r"writing report\.html and CSV files failed: ZeroDivisionError"):
         write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+
+
+def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path, tiny, monkeypatch):
+    """SIGTERM arriving as the worker is forked: held on both sides, then it ends the worker and
+    aborts the write here (exit 143), never running on the worker's copy of this stack."""
+    out = tmp_path / "plan"
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        os.kill(os.getpid(), signal.SIGTERM)           # arrives "during" the fork
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+    monkeypatch.setattr(outputs.os, "fork", fork)
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
+    assert result.exit_code == 128 + signal.SIGTERM, result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+    assert not out.exists() and siblings(out) == []
+    assert len(forked) == 1 and not alive(forked[0])

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import traceback
 from pathlib import Path
 
@@ -76,13 +77,35 @@ def _take_from(queue: int, writes) -> None:
         writes[taken[0]][1]()
 
 
-def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int) -> None:
+class _Held:
+    """SIGINT/SIGTERM/SIGHUP recorded, not acted on, from just before the fork until each side is
+    ready (main thread only, as for `staged_output`): a signal cannot then raise in the child on
+    its parent's stack, nor in the parent before it can stop the worker. `release` puts the
+    handlers back (or ``handler`` for each) and sends the recorded signals again."""
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.previous: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {s: signal.signal(s, self._record) for s in CAUGHT_SIGNALS}
+
+    def _record(self, signum, frame) -> None:
+        self.pending.append(signum)
+
+    def release(self, handler=None) -> None:
+        previous, self.previous = self.previous, {}
+        for s, h in previous.items():
+            signal.signal(s, h if handler is None else handler)
+        for s in dict.fromkeys(self.pending):
+            signal.raise_signal(s)
+
+
+def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, held: _Held) -> None:
     """The worker's whole life: draw, then take from the queue, report failure on `wfd`, leave
     by `os._exit`."""
     code = 1
     try:
-        for s in CAUGHT_SIGNALS:
-            signal.signal(s, signal.SIG_DFL)
+        held.release(signal.SIG_DFL)                 # a signal from now on (or held) ends the worker
         _draw(plan, path, units, provinces)
         _take_from(queue, writes)
         code = 0
@@ -138,17 +161,20 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
     finally:
         os.close(fill)
     rfd, wfd = os.pipe()
+    held = _Held()
     try:
         pid = os.fork()
     except BaseException:
         os.close(queue), os.close(rfd), os.close(wfd)
+        held.release()
         raise
     if pid == 0:                                     # the worker
         os.close(rfd)
-        _child(plan, path, units, provinces, queue, writes, wfd)   # never returns
+        _child(plan, path, units, provinces, queue, writes, wfd, held)   # never returns
     os.close(wfd)
     reaped = False
     try:
+        held.release()                               # a signal held meanwhile acts here (WriteAborted)
         for p, write in writes:
             if not shared(p):
                 write()
