@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from multiprocessing import get_context
 from pathlib import Path
@@ -258,3 +259,38 @@ def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path
     assert "nothing was written" in result.output and "Traceback" not in result.output
     assert not out.exists() and siblings(out) == []
     assert len(forked) == 1 and not alive(forked[0])
+
+
+def test_the_worker_prints_through_its_own_streams(tmp_path, plan_and_data, monkeypatch):
+    """A progress display replaces sys.stderr by a proxy with a lock; another thread may hold it
+    at the fork. The worker's own warnings must not wait for that lock (it is never released in
+    the child): here it is held across the fork, and the write still ends (or fails in 30 s)."""
+    plan, ds = plan_and_data
+    lock = threading.Lock()
+
+    class Proxy:
+        def write(self, text):
+            with lock:
+                return len(text)
+
+        def flush(self):
+            pass
+
+    def noisy(plan, path, *a, **k):
+        print("a warning from the worker", file=sys.stderr)
+        return quick_draw(plan, path)
+
+    def too_long(signum, frame):
+        raise TimeoutError("the worker hangs on its parent's stream lock")
+    monkeypatch.setattr(outputs, "_draw", noisy)
+    monkeypatch.setattr(sys, "stderr", Proxy())
+    previous = signal.signal(signal.SIGALRM, too_long)
+    lock.acquire()
+    try:
+        signal.alarm(30)
+        written = write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        lock.release()
+    assert written[-1].read_text() == "report"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import traceback
 from pathlib import Path
@@ -106,6 +107,10 @@ def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, hel
     code = 1
     try:
         held.release(signal.SIG_DFL)                 # a signal from now on (or held) ends the worker
+        # own text streams: the parent's may be a progress display's proxies whose locks another
+        # thread held at the fork (a warning printed here would then wait for ever)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
         _draw(plan, path, units, provinces)
         _take_from(queue, writes)
         code = 0
