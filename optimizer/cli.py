@@ -29,7 +29,7 @@ from models.validation import DatasetError, group
 from optimizer.compare import compare as run_compare
 from optimizer.compare import print_comparison, sweep, sweep_overrides, write_comparison
 from optimizer.officers import PostingError, post_officers, write_postings
-from optimizer.output.plan_files import write_plan
+from optimizer.output.outputs import write_outputs
 from optimizer.output.staging import OutputFolderError, WriteAborted, check_output_folder, staged_output
 from optimizer.plan import PlanAuditError
 from optimizer.plan import solve as solve_plan
@@ -269,12 +269,8 @@ def solve(
             raise typer.Exit(1) from None
         status.update("writing the files…")
         with staged_output(out) as folder:
-            written = write_plan(plan, folder)
-            if report:
-                # imported here on purpose: matplotlib (≈ 0.5 s) only when a report is drawn
-                from optimizer.output.report import write_report
-                written.append(write_report(plan, folder / "report.html", units=ds.units,
-                                            provinces=ds.provinces))
+            # report.html is drawn in a forked worker beside the plan's files (optimizer/output/outputs.py)
+            written = write_outputs(plan, folder, report=report, units=ds.units, provinces=ds.provinces)
     s = plan.summary
     filled = s["shortage_before"] - s["shortage_after"]
     console.print(f"[green]✓[/] plan {s['status']} ({s['method']}), audit "

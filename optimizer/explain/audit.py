@@ -45,11 +45,14 @@ class _Geo:
 
 
 def _facts(ds, scenario, transfers) -> pd.DataFrame:
-    before = ds.staff.groupby(["unit_code", "position_code"]).size()
-    q0 = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
-    over = before.index[before.to_numpy() > q0.reindex(before.index).fillna(0).to_numpy()]
+    by_pair = ds.staff.groupby(["unit_code", "position_code"])
+    before = by_pair.size()
+    pair = by_pair.ngroup().to_numpy()             # each staff row's (unit, position), as a number
+    q = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
+    over = before.to_numpy() > q.reindex(before.index).fillna(0).to_numpy()
     # only staff of pairs over their quota can make movable surplus: their retirement is recomputed
-    st = ds.staff.loc[pd.MultiIndex.from_frame(ds.staff[["unit_code", "position_code"]]).isin(over)]
+    in_over = over[pair]
+    st = ds.staff.loc[in_over]
     months = int(round(float(scenario.protect_years) * 12))
     cutoff = pd.Timestamp(scenario.plan_date) + pd.DateOffset(months=months)
     may = st["movable"].astype(bool).to_numpy().copy()
@@ -59,9 +62,9 @@ def _facts(ds, scenario, transfers) -> pd.DataFrame:
         held = ds.decisions.loc[ds.decisions["decision"].isin(["keep", "exempt"]), "staff_id"]
         may &= ~st["staff_id"].isin(set(held)).to_numpy()
     can = may & (retirement_dates(st["birth_date"], st["gender"]) > cutoff).to_numpy()
-    g = pd.concat([before.rename("before"),
-                   st.assign(can=can).groupby(["unit_code", "position_code"])["can"].sum()], axis=1)
-    q = ds.quotas.groupby(["unit_code", "position_code"])["quota"].sum()
+    can_by_pair = pd.Series(np.bincount(pair[in_over], weights=can, minlength=len(before)).astype(np.int64),
+                            index=before.index, name="can")
+    g = pd.concat([before.rename("before"), can_by_pair], axis=1)
     dep = transfers.groupby(["from_unit", "position_code"]).size()
     arr = transfers.groupby(["to_unit", "position_code"]).size()
     dep.index.names = arr.index.names = ["unit_code", "position_code"]
@@ -83,7 +86,10 @@ def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_
     keys = ["position_code"] if scenario.cross_province else ["position_code", "province"]
     # join on integer codes of the text keys (much faster than on text)
     both = pd.concat([rows[keys], other[keys]])
-    code = pd.MultiIndex.from_frame(both).factorize()[0] if len(keys) > 1 else pd.factorize(both[keys[0]])[0]
+    code = np.zeros(len(both), np.int64)
+    for k in keys:                                  # one integer per distinct combination of the keys
+        c, uniques = pd.factorize(both[k])      # -1 for a missing value: shifted to 0
+        code = code * (len(uniques) + 1) + (c + 1)
     r = rows.assign(_k=code[:len(rows)])
     o = other.assign(_k=code[len(rows):]).drop(columns=keys)
     j = r.merge(o, on="_k", suffixes=("", "_o"))

@@ -117,10 +117,9 @@ def _pairs_after(ds, elig, units_after: pd.DataFrame) -> pd.DataFrame:
     p["unit_name"] = p["unit_code"].map(units["name"])
     p["province_name"] = p["province_code"].map(ds.provinces.set_index("province_code")["name"])
     p["position_name"] = p["position_code"].map(ds.positions.set_index("position_code")["name"])
-    unit_dep = p.groupby("unit_code")["departures"].sum()
-    unit_arr = p.groupby("unit_code")["arrivals"].sum()
-    p["unit_departures"] = p["unit_code"].map(unit_dep).astype("int64")
-    p["unit_arrivals"] = p["unit_code"].map(unit_arr).astype("int64")
+    by_unit = p.groupby("unit_code")
+    p["unit_departures"] = by_unit["departures"].transform("sum").astype("int64")
+    p["unit_arrivals"] = by_unit["arrivals"].transform("sum").astype("int64")
     return p
 
 
@@ -287,35 +286,54 @@ def explain_unfilled(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame) -> pd.D
     return out[list(UNFILLED_COLUMNS)]
 
 
+def _by_code(t: pd.DataFrame, sentences: dict, default: str) -> np.ndarray:
+    """The reason of each row: ``sentences[code](rows)`` built on the rows of that code only
+    (each text is made once, for the rows that use it), ``default`` for any other code."""
+    code = t["reason_code"].to_numpy()
+    out = np.full(len(t), default, dtype=object)
+    for c, build in sentences.items():
+        m = code == c
+        if m.any():
+            out[m] = np.asarray(build(t.loc[m].reset_index(drop=True)), dtype=object)
+    return out
+
+
 def _unfilled_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
     if t.empty:
         return np.array([], dtype=object)
-    pos = _s(t["position_name"])
-    n = _s(t["shortage_after"])
-    where = _where_text(scenario, t["province_name"])
     km_lim = fmt_limit(scenario.max_km)
-    no_surplus = ("Không có công chức dôi dư có thể điều động ở vị trí " + pos + " " + where
-                  + ": chỉ tuyển dụng hoặc đào tạo lại mới lấp được " + n + " chỗ còn thiếu.")
-    near_name = _s(t["nearest_surplus_unit_name"].fillna(t["nearest_surplus_unit"]))
-    need = _s(t["km_to_reach"].fillna(0).astype(np.int64))
-    out_of_reach = ("Nơi dôi dư " + pos + " gần nhất là " + near_name + ", cách " + fmt_km(t["nearest_surplus_km"])
-                    + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên " + need
-                    + " km mới điều động được.")
-    limit = np.where(t["binding_limit"].str.startswith("max_arrivals"),
-                     "Đơn vị đã nhận đủ số người tối đa được đến một đơn vị (" + _s(t["binding_limit"].str.split("=").str[-1])
-                     + " người), nên " + n + " chỗ thiếu " + pos + " còn lại không nhận thêm được.",
-                     "Các đơn vị trong bán kính " + km_lim + " km còn dôi dư " + pos
-                     + " đều đã cho đi số người tối đa được rời một đơn vị (" + _s(t["binding_limit"].str.split("=").str[-1])
-                     + " người).")
-    taken = ("Toàn bộ công chức dôi dư " + pos + " có thể điều động trong bán kính " + km_lim + " km đã được điều động đến "
-             + _s(t["taken_by_count"]) + " đơn vị khác (" + _s(t["taken_by"].str.replace(";", ", "))
-             + np.where(t["taken_by_count"] > TAKEN_LIST_MAX, ", …", "")
-             + "), nơi cũng thiếu; không còn ai để điều động đến đây.")
-    other = pd.Series("Kế hoạch chưa được chứng minh tối ưu: còn người dôi dư trong tầm với mà chưa được điều động.",
-                      index=t.index)
-    code = t["reason_code"].to_numpy()
-    return np.select([code == "no_surplus_in_scope", code == "out_of_reach", code == "unit_limit", code == "taken"],
-                     [no_surplus, out_of_reach, limit, taken], default=other)
+    pos, n = (lambda u: _s(u["position_name"])), (lambda u: _s(u["shortage_after"]))
+    limit_n = lambda u: _s(u["binding_limit"].str.split("=").str[-1])   # noqa: E731
+
+    def no_surplus(u):
+        return ("Không có công chức dôi dư có thể điều động ở vị trí " + pos(u) + " "
+                + _where_text(scenario, u["province_name"])
+                + ": chỉ tuyển dụng hoặc đào tạo lại mới lấp được " + n(u) + " chỗ còn thiếu.")
+
+    def out_of_reach(u):
+        near_name = _s(u["nearest_surplus_unit_name"].fillna(u["nearest_surplus_unit"]))
+        need = _s(u["km_to_reach"].fillna(0).astype(np.int64))
+        return ("Nơi dôi dư " + pos(u) + " gần nhất là " + near_name + ", cách " + fmt_km(u["nearest_surplus_km"])
+                + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên " + need
+                + " km mới điều động được.")
+
+    def limit(u):
+        return np.where(u["binding_limit"].str.startswith("max_arrivals"),
+                        "Đơn vị đã nhận đủ số người tối đa được đến một đơn vị (" + limit_n(u)
+                        + " người), nên " + n(u) + " chỗ thiếu " + pos(u) + " còn lại không nhận thêm được.",
+                        "Các đơn vị trong bán kính " + km_lim + " km còn dôi dư " + pos(u)
+                        + " đều đã cho đi số người tối đa được rời một đơn vị (" + limit_n(u) + " người).")
+
+    def taken(u):
+        return ("Toàn bộ công chức dôi dư " + pos(u) + " có thể điều động trong bán kính " + km_lim
+                + " km đã được điều động đến " + _s(u["taken_by_count"]) + " đơn vị khác ("
+                + _s(u["taken_by"].str.replace(";", ", "))
+                + np.where(u["taken_by_count"] > TAKEN_LIST_MAX, ", …", "")
+                + "), nơi cũng thiếu; không còn ai để điều động đến đây.")
+
+    return _by_code(t, {"no_surplus_in_scope": no_surplus, "out_of_reach": out_of_reach, "unit_limit": limit,
+                        "taken": taken},
+                    "Kế hoạch chưa được chứng minh tối ưu: còn người dôi dư trong tầm với mà chưa được điều động.")
 
 
 # --------------------------------------------------------------------------- surplus that stays
@@ -368,33 +386,39 @@ def explain_surplus(ds, scenario, p: pd.DataFrame, moves: pd.DataFrame, staff: p
 def _surplus_sentences(scenario, t: pd.DataFrame) -> np.ndarray:
     if t.empty:
         return np.array([], dtype=object)
-    pos = _s(t["position_name"])
-    n = _s(t["surplus_after"])
-    where = _where_text(scenario, t["province_name"])
     km_lim = fmt_limit(scenario.max_km)
-    none = ("Không nơi nào " + where + " thiếu " + pos + ": " + n
-            + " người dôi dư chỉ giảm được bằng nghỉ hưu, tinh giản hoặc đào tạo sang vị trí khác.")
-    near_name = _s(t["nearest_shortage_unit_name"].fillna(t["nearest_shortage_unit"]))
-    far = ("Nơi thiếu " + pos + " gần nhất là " + near_name + ", cách " + fmt_km(t["nearest_shortage_km"])
-           + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên "
-           + _s(t["km_to_reach"].fillna(0).astype(np.int64)) + " km mới điều động được.")
-    limit = np.where(t["binding_limit"].str.startswith("max_departures"),
-                     "Đơn vị đã cho đi số người tối đa được rời một đơn vị ("
-                     + _s(t["binding_limit"].str.split("=").str[-1]) + " người).",
-                     "Các nơi còn thiếu " + pos + " trong bán kính " + km_lim
-                     + " km đều đã nhận số người tối đa được đến một đơn vị ("
-                     + _s(t["binding_limit"].str.split("=").str[-1]) + " người).")
-    taken = ("Mọi nơi thiếu " + pos + " trong bán kính " + km_lim + " km đã được lấp đủ (bởi "
-             + _s(t["taken_by_count"]) + " đơn vị: " + _s(t["taken_by"].str.replace(";", ", "))
-             + np.where(t["taken_by_count"] > TAKEN_LIST_MAX, ", …", "") + ").")
-    fixed = (n + " người dôi dư " + pos + " ở lại vì không được điều động (tại đơn vị, vị trí này có "
-             + _s(t["not_movable_flag"]) + " người được đánh dấu không điều động và " + _s(t["near_retirement"])
-             + " người sắp đến tuổi nghỉ hưu trong thời gian bảo vệ).")
-    other = pd.Series("Kế hoạch chưa được chứng minh tối ưu: còn nơi thiếu trong tầm với mà chưa nhận người.",
-                      index=t.index)
-    code = t["reason_code"].to_numpy()
-    return np.select([code == "no_shortage_in_scope", code == "out_of_reach", code == "unit_limit",
-                      code == "taken", code == "not_movable"], [none, far, limit, taken, fixed], default=other)
+    pos, n = (lambda u: _s(u["position_name"])), (lambda u: _s(u["surplus_after"]))
+    limit_n = lambda u: _s(u["binding_limit"].str.split("=").str[-1])   # noqa: E731
+
+    def none(u):
+        return ("Không nơi nào " + _where_text(scenario, u["province_name"]) + " thiếu " + pos(u) + ": " + n(u)
+                + " người dôi dư chỉ giảm được bằng nghỉ hưu, tinh giản hoặc đào tạo sang vị trí khác.")
+
+    def far(u):
+        near_name = _s(u["nearest_shortage_unit_name"].fillna(u["nearest_shortage_unit"]))
+        return ("Nơi thiếu " + pos(u) + " gần nhất là " + near_name + ", cách " + fmt_km(u["nearest_shortage_km"])
+                + " km, xa hơn giới hạn " + km_lim + " km; phải nâng giới hạn lên "
+                + _s(u["km_to_reach"].fillna(0).astype(np.int64)) + " km mới điều động được.")
+
+    def limit(u):
+        return np.where(u["binding_limit"].str.startswith("max_departures"),
+                        "Đơn vị đã cho đi số người tối đa được rời một đơn vị (" + limit_n(u) + " người).",
+                        "Các nơi còn thiếu " + pos(u) + " trong bán kính " + km_lim
+                        + " km đều đã nhận số người tối đa được đến một đơn vị (" + limit_n(u) + " người).")
+
+    def taken(u):
+        return ("Mọi nơi thiếu " + pos(u) + " trong bán kính " + km_lim + " km đã được lấp đủ (bởi "
+                + _s(u["taken_by_count"]) + " đơn vị: " + _s(u["taken_by"].str.replace(";", ", "))
+                + np.where(u["taken_by_count"] > TAKEN_LIST_MAX, ", …", "") + ").")
+
+    def fixed(u):
+        return (n(u) + " người dôi dư " + pos(u) + " ở lại vì không được điều động (tại đơn vị, vị trí này có "
+                + _s(u["not_movable_flag"]) + " người được đánh dấu không điều động và " + _s(u["near_retirement"])
+                + " người sắp đến tuổi nghỉ hưu trong thời gian bảo vệ).")
+
+    return _by_code(t, {"no_shortage_in_scope": none, "out_of_reach": far, "unit_limit": limit, "taken": taken,
+                        "not_movable": fixed},
+                    "Kế hoạch chưa được chứng minh tối ưu: còn nơi thiếu trong tầm với mà chưa nhận người.")
 
 
 # --------------------------------------------------------------------------- public

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -45,7 +45,7 @@ from optimizer.plan import UNITS_AFTER_COLUMNS
 from optimizer.reassign.retraining import retraining_by_pair
 from optimizer.reassign.selection import TRANSFER_COLUMNS as SELECTION_TRANSFER_COLUMNS
 
-__all__ = ["write_plan", "CLOCK_KEYS", "SUMMARY_KEYS", "REQUIRED_COLUMNS", "TRANSFER_COLUMNS",
+__all__ = ["write_plan", "plan_writes", "CLOCK_KEYS", "SUMMARY_KEYS", "REQUIRED_COLUMNS", "TRANSFER_COLUMNS",
            "UNITS_AFTER_COLUMNS", "POSTINGS_COLUMNS", "conform", "shortage_rows", "scenario_settings",
            "status_vi", "jsonable"]
 
@@ -325,7 +325,7 @@ def _write_xlsx(plan, path: Path, summary: dict, settings: dict,
     book.save(path)
 
 
-def _write_explain(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list[Path]:
+def _explain_writes(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list[tuple[Path, Callable[[], None]]]:
     """unfilled.csv and surplus_left.csv (docs/contract.md §7, always), sensitivity.csv when the
     detailed explanations were asked for; their sheets are queued in `tables` only then."""
     ex = getattr(plan, "explain", None)
@@ -334,30 +334,31 @@ def _write_explain(plan, out_dir: Path, tables: dict[str, list[Column]]) -> list
     frames = {"unfilled": ex.unfilled, "surplus_left": ex.surplus_left}
     if ex.detailed:
         frames.update(sensitivity=ex.sensitivity, by_province=ex.by_province, helps=ex.helps, shares=ex.shares)
-    written = []
+    writes = []
     for key, df in frames.items():
         if df is None:
             continue
         cols = [prepare_column(df.reset_index(drop=True), c) for c in df.columns]
         if key in ("unfilled", "surplus_left", "sensitivity"):
-            path = out_dir / f"{key}.csv"
-            write_csv_columns(cols, path)
-            written.append(path)
+            writes.append(_csv(cols, out_dir / f"{key}.csv"))
         if ex.detailed:
             tables[f"explain:{key}"] = cols
-    return written
+    return writes
+
+
+def _csv(columns: list[Column], path: Path) -> tuple[Path, Callable[[], None]]:
+    return path, lambda: write_csv_columns(columns, path)
 
 
 # --------------------------------------------------------------------------- public
 
-def write_plan(plan, out_dir: Path | str) -> list[Path]:
-    """Write the plan's files into `out_dir` (created if needed); returns their paths.
+def plan_writes(plan, out_dir: Path | str) -> list[tuple[Path, Callable[[], None]]]:
+    """The files of `write_plan`, in its order, each as (path, a function writing it).
 
-    transfers.csv, units_after.csv, summary.json, postings.csv (when the plan has
-    postings) and plan.xlsx — see the module docstring for the guarantees.
+    The tables are prepared here, once, for both the CSV files and the workbook; the functions
+    only write (in any order, in this process or in a forked one: optimizer/output/outputs.py).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     frames = {
         "transfers": conform(plan.transfers, TRANSFER_COLUMNS, "transfers"),
         "units_after": conform(plan.units_after, UNITS_AFTER_COLUMNS, "units_after"),
@@ -372,24 +373,29 @@ def write_plan(plan, out_dir: Path | str) -> list[Path]:
     tables["short"] = [prepare_column(short, c) for c in short.columns]
 
     summary = _summary_for_json(plan)
-    written = []
-    for key in ("transfers", "units_after"):
-        path = out_dir / f"{key}.csv"
-        write_csv_columns(tables[key], path)
-        written.append(path)
+    writes = [_csv(tables[key], out_dir / f"{key}.csv") for key in ("transfers", "units_after")]
     path = out_dir / "summary.json"
-    _write_json(summary, path)
-    written.append(path)
+    writes.append((path, lambda: _write_json(summary, path)))
     if "postings" in tables:
-        path = out_dir / "postings.csv"
-        write_csv_columns(tables["postings"], path)
-        written.append(path)
+        writes.append(_csv(tables["postings"], out_dir / "postings.csv"))
     if getattr(plan, "changes", None) is not None:   # with --baseline (docs/contract.md §8)
-        path = out_dir / "changes.csv"
-        write_csv_columns(changes_columns(plan.changes), path)
-        written.append(path)
-    written += _write_explain(plan, out_dir, tables)
-    path = out_dir / "plan.xlsx"
-    _write_xlsx(plan, path, summary, summary.get("scenario") or {}, tables)
-    written.append(path)
-    return written
+        writes.append(_csv(changes_columns(plan.changes), out_dir / "changes.csv"))
+    writes += _explain_writes(plan, out_dir, tables)
+    xlsx = out_dir / "plan.xlsx"
+    # `_write_xlsx` is looked up when called (tests replace it)
+    writes.append((xlsx, lambda: _write_xlsx(plan, xlsx, summary, summary.get("scenario") or {}, tables)))
+    return writes
+
+
+def write_plan(plan, out_dir: Path | str) -> list[Path]:
+    """Write the plan's files into `out_dir` (created if needed); returns their paths.
+
+    transfers.csv, units_after.csv, summary.json, postings.csv (when the plan has
+    postings) and plan.xlsx — see the module docstring for the guarantees.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writes = plan_writes(plan, out_dir)
+    for _, write in writes:
+        write()
+    return [path for path, _ in writes]

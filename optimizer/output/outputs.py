@@ -1,0 +1,200 @@
+"""The files of `staffing solve --out`, written on two cores: a forked worker process draws
+report.html while this process writes summary.json and plan.xlsx; the CSV files go to whichever
+of the two is free first.
+
+    with staged_output(out) as folder:
+        written = write_outputs(plan, folder, report=True, units=ds.units, provinces=ds.provinces)
+
+Why. On the national plan, drawing the report (importing matplotlib, four figures) and writing
+plan.xlsx take about as long each, the CSV files a fraction of that, and none needs another: they
+read the finished `Plan` and the tables `plan_files.plan_writes` prepares once (for the CSV files
+and the workbook alike). A forked child has all of it already (no pickling, no second start-up of
+Python), so the two sides run side by side (benchmarks/README.md, "solve / validate"). The CSV
+files are a queue both sides take from when done with their own file: one byte per file in a
+pipe filled (and its writing end closed) before the fork; a read of one byte is atomic, so each
+file is taken by exactly one side, and an empty pipe reads as the end. Every file has the bytes
+it has when written in one process, whichever side wrote it.
+
+Whole or nothing (docs/contract.md §5) still holds, because both write into the same staging
+folder of `optimizer.output.staging.staged_output`, and this function returns only when both
+have finished:
+
+* the worker fails (an exception, or it is killed): `ReportWorkerError` is raised here after this
+  process's own files are written, so `staged_output` removes the staging folder and `--out`
+  stays as it was;
+* this process fails, or SIGINT/SIGTERM/SIGHUP arrives (`WriteAborted`): the worker is killed and
+  reaped before the error goes on, so no process is left writing into a removed folder.
+
+The child runs no `finally` block or exit handler of its parent's stack (it leaves by `os._exit`),
+takes the default action on SIGINT/SIGTERM/SIGHUP (it dies with the parent's process group on a
+Ctrl-C), and writes only files of this plan. Without `os.fork` (Windows), with ``parallel=False``
+or without the report, everything is written here, one file after the other, as before.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.output.plan_files import plan_writes, write_plan
+from optimizer.output.staging import CAUGHT_SIGNALS
+
+__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork", "shared"]
+
+REPORT_NAME = "report.html"
+#: The longest message the worker sends back about its failure (bytes).
+_MESSAGE_MAX = 4000
+
+
+class ReportWorkerError(RuntimeError):
+    """The worker (CSV files, report.html) failed; nothing of this run is put in place."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def _draw(plan, path: Path, units, provinces) -> Path:
+    # imported here on purpose: matplotlib (≈ 0.5–0.8 s) only when a report is drawn — in the
+    # worker, so the import too runs beside the plan's files
+    from optimizer.output.report import write_report
+    return write_report(plan, path, units=units, provinces=provinces)
+
+
+def shared(path: Path) -> bool:
+    """The plan's files either side may write (a queue): the CSV files. summary.json and
+    plan.xlsx are this process's, report.html the worker's."""
+    return path.suffix == ".csv"
+
+
+def _take_from(queue: int, writes) -> None:
+    """Write the files of the queue (one byte = the index of a file) until it is empty."""
+    while (taken := os.read(queue, 1)):
+        writes[taken[0]][1]()
+
+
+class _Held:
+    """SIGINT/SIGTERM/SIGHUP recorded, not acted on, from just before the fork until each side is
+    ready (main thread only, as for `staged_output`): a signal cannot then raise in the child on
+    its parent's stack, nor in the parent before it can stop the worker. `release` puts the
+    handlers back (or ``handler`` for each) and sends the recorded signals again."""
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.previous: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {s: signal.signal(s, self._record) for s in CAUGHT_SIGNALS}
+
+    def _record(self, signum, frame) -> None:
+        self.pending.append(signum)
+
+    def release(self, handler=None) -> None:
+        previous, self.previous = self.previous, {}
+        for s, h in previous.items():
+            signal.signal(s, h if handler is None else handler)
+        for s in dict.fromkeys(self.pending):
+            signal.raise_signal(s)
+
+
+def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, held: _Held) -> None:
+    """The worker's whole life: draw, then take from the queue, report failure on `wfd`, leave
+    by `os._exit`."""
+    code = 1
+    try:
+        held.release(signal.SIG_DFL)                 # a signal from now on (or held) ends the worker
+        # own text streams: the parent's may be a progress display's proxies whose locks another
+        # thread held at the fork (a warning printed here would then wait for ever)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+        _draw(plan, path, units, provinces)
+        _take_from(queue, writes)
+        code = 0
+    except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
+        text = "".join(traceback.format_exception_only(type(e), e)).strip() or type(e).__name__
+        try:
+            os.write(wfd, text.encode("utf-8", "replace")[:_MESSAGE_MAX])
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks).decode("utf-8", "replace")
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Kill the worker (if still running) and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
+                  provinces: pd.DataFrame | None = None, parallel: bool | None = None) -> list[Path]:
+    """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
+    report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked worker
+    meanwhile, the CSV files shared out; a failure of either side raises (module docstring)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_NAME
+    if not report:
+        return write_plan(plan, folder)
+    if not (can_fork() if parallel is None else parallel):
+        written = write_plan(plan, folder)
+        written.append(_draw(plan, path, units, provinces))
+        return written
+    writes = plan_writes(plan, folder)               # the tables, prepared once, before the fork
+    queue, fill = os.pipe()
+    try:
+        os.write(fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))   # ≤ a dozen files
+    finally:
+        os.close(fill)
+    rfd, wfd = os.pipe()
+    held = _Held()
+    try:
+        pid = os.fork()
+    except BaseException:
+        os.close(queue), os.close(rfd), os.close(wfd)
+        held.release()
+        raise
+    if pid == 0:                                     # the worker
+        os.close(rfd)
+        _child(plan, path, units, provinces, queue, writes, wfd, held)   # never returns
+    os.close(wfd)
+    reaped = False
+    try:
+        held.release()                               # a signal held meanwhile acts here (WriteAborted)
+        for p, write in writes:
+            if not shared(p):
+                write()
+        _take_from(queue, writes)
+        message = _read_all(rfd)                     # until the worker's end closes the pipe
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+    finally:
+        os.close(rfd)
+        os.close(queue)
+        if not reaped:                               # this side failed or was interrupted
+            _stop(pid)
+    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message:
+        names = f"{REPORT_NAME} and CSV files"
+        why = (f"was killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
+               else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}")
+        raise ReportWorkerError(f"the worker process writing {names} {why}; nothing was written")
+    return [p for p, _ in writes] + [path]

@@ -1,0 +1,296 @@
+"""report.html is drawn in a forked worker while plan.xlsx is written, the CSV files going to
+whichever side is free (optimizer/output/outputs.py), and the folder is still written whole or
+not at all:
+
+* the worker really is another process, each CSV file is written once, by the side that is
+  free, and the files are byte for byte those of the one-process write;
+* the worker failing (an exception, or killed) → exit 1, one line, the previous plan untouched;
+* this side failing, or SIGTERM while both write → the worker is stopped and reaped, nothing
+  is put in place (proved with ready-files, not with timing luck).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import optimizer.cli as cli
+import optimizer.output.outputs as outputs
+import optimizer.output.plan_files as plan_files
+from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
+from models.io import read_dataset
+from models.scenario import Scenario
+from optimizer.output.outputs import ReportWorkerError, write_outputs
+from optimizer.plan import solve
+
+pytestmark = pytest.mark.skipif(not outputs.can_fork(), reason="the worker needs os.fork")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    return write_tables(tmp_path_factory.mktemp("tiny") / "tiny", tiny_tables(), note=TINY_NOTE)
+
+
+@pytest.fixture(scope="module")
+def plan_and_data(tiny):
+    ds = read_dataset(tiny)
+    return solve(ds, Scenario(max_km=10)), ds
+
+
+def siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_for(path: Path, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path.name} never appeared")
+        time.sleep(0.02)
+    time.sleep(0.02)           # the writer's text is in
+    return path.read_text()
+
+
+CSV_FILES = {"transfers.csv", "units_after.csv", "postings.csv", "unfilled.csv", "surplus_left.csv"}
+
+
+def quick_draw(plan, path, *a, **k) -> Path:
+    """A stand-in for the report (no matplotlib) where the drawing itself is not the point."""
+    Path(path).write_text("report")
+    return Path(path)
+
+
+def _record_csv(monkeypatch, log: Path) -> None:
+    real = plan_files.write_csv_columns
+
+    def csv(columns, path):
+        with open(log, "a") as f:
+            f.write(f"{Path(path).name} {os.getpid()}\n")
+        return real(columns, path)
+    monkeypatch.setattr(plan_files, "write_csv_columns", csv)
+
+
+def _csv_writers(log: Path) -> dict[str, str]:
+    lines = [line.split() for line in log.read_text().splitlines()]
+    names = [name for name, _ in lines]
+    assert sorted(names) == sorted(set(names)), f"a CSV file written twice: {names}"
+    return dict(lines)
+
+
+def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    pid_file, csv_log = tmp_path / "drawn-by", tmp_path / "csv-by"
+    real_draw = outputs._draw
+
+    def drawn(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        return real_draw(*a, **k)
+    monkeypatch.setattr(outputs, "_draw", drawn)
+    _record_csv(monkeypatch, csv_log)
+    two = write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, parallel=True)
+    worker = pid_file.read_text()
+    assert int(worker) != os.getpid()
+    by = _csv_writers(csv_log)                        # each CSV file once, by one of the two
+    assert set(by) == CSV_FILES and set(by.values()) <= {worker, str(os.getpid())}
+    one = write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
+    assert int(pid_file.read_text()) == os.getpid()
+    assert [p.name for p in two] == [p.name for p in one] and two[-1].name == "report.html"
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    assert write_outputs(plan, tmp_path / "none", report=False)[-1].name == "plan.xlsx"
+    assert not (tmp_path / "none" / "report.html").exists()
+
+
+@pytest.mark.parametrize("busy", ["worker", "main"])
+def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monkeypatch, busy):
+    """While one side is held busy until every CSV file exists, the other writes them all."""
+    plan, ds = plan_and_data
+    out, csv_log = tmp_path / "out", tmp_path / "csv-by"
+    _record_csv(monkeypatch, csv_log)
+
+    def held(real):
+        def run(*a, **k):
+            for name in sorted(CSV_FILES):
+                wait_for(out / name)
+            return real(*a, **k)
+        return run
+    if busy == "worker":
+        monkeypatch.setattr(outputs, "_draw", held(quick_draw))
+    else:
+        monkeypatch.setattr(outputs, "_draw", quick_draw)
+        monkeypatch.setattr(plan_files, "_write_xlsx", held(plan_files._write_xlsx))
+    write_outputs(plan, out, units=ds.units, provinces=ds.provinces, parallel=True)
+    writers = set(_csv_writers(csv_log).values())
+    assert len(writers) == 1
+    assert (writers == {str(os.getpid())}) == (busy == "worker")
+
+
+@pytest.mark.parametrize("how", ["raises", "killed", "csv"])
+def test_a_failing_worker_leaves_the_previous_plan(tmp_path, tiny, monkeypatch, how):
+    out = tmp_path / "plan"
+    assert runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--no-report"]).exit_code == 0
+    before = snapshot(out)
+
+    def broken(*a, **k):
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError("the figure could not be drawn")
+    if how == "csv":       # a CSV file that cannot be written (by either side)
+        def broken(columns, path):             # noqa: F811
+            raise OSError(f"cannot write {Path(path).name}")
+        monkeypatch.setattr(plan_files, "write_csv_columns", broken)
+        monkeypatch.setattr(outputs, "_draw", quick_draw)
+    else:
+        monkeypatch.setattr(outputs, "_draw", broken)
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
+    assert result.exit_code == 1, result.output
+    if how != "csv":
+        assert "ReportWorkerError" in result.output and "nothing was written" in result.output
+    assert {"killed": "SIGKILL", "raises": "the figure could not be drawn",
+            "csv": "cannot write "}[how] in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before            # the previous complete plan, byte for byte
+    assert siblings(out) == []
+
+
+def test_this_side_failing_stops_and_reaps_the_worker(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    pid_file = tmp_path / "worker-pid"
+
+    def slow(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(120)
+    monkeypatch.setattr(outputs, "_draw", slow)
+
+    def failing(*a, **k):
+        wait_for(pid_file)                     # the worker is drawing
+        raise OSError("disk full")
+    monkeypatch.setattr(plan_files, "_write_xlsx", failing)
+    t = time.monotonic()
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+    assert time.monotonic() - t < 60           # not waiting for the worker's 120 s
+    assert not alive(int(pid_file.read_text()))   # killed and reaped (no zombie either)
+
+
+def _child(ready: Path, pid_file: Path, log: Path, args: list[str]) -> None:
+    """The real app in a forked process; the workbook writer pauses after saying ready, the
+    worker records its pid and draws slowly."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+
+    def paused(plan, path, *a, **k):
+        Path(path).write_bytes(b"PK\x03\x04 half a workbook")
+        ready.write_text(str(Path(path).parent))
+        time.sleep(120)
+    plan_files._write_xlsx = paused
+
+    def slow(*a, **k):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(120)
+    outputs._draw = slow
+    cli.app(args, prog_name="staffing")
+
+
+def test_sigterm_while_both_write_stops_the_worker_and_writes_nothing(tmp_path, tiny):
+    out = tmp_path / "plan"
+    ready, pid_file, log = tmp_path / "ready", tmp_path / "worker-pid", tmp_path / "log"
+    proc = get_context("fork").Process(target=_child, args=(
+        ready, pid_file, log, ["solve", str(tiny), "--out", str(out), "--max-km", "10"]))
+    proc.start()
+    try:
+        folder = Path(wait_for(ready))
+        worker = int(wait_for(pid_file))
+        assert folder.parent == out.parent and worker != proc.pid and alive(worker)
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.join(60)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+    err = log.read_text()
+    assert proc.exitcode == 128 + signal.SIGTERM, err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert not out.exists() and siblings(out) == []
+    assert not alive(worker)
+
+
+def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
+    with pytest.raises(ReportWorkerError, match=r"writing report\.html and CSV files failed: ZeroDivisionError"):
+        write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+
+
+def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path, tiny, monkeypatch):
+    """SIGTERM arriving as the worker is forked: held on both sides, then it ends the worker and
+    aborts the write here (exit 143), never running on the worker's copy of this stack."""
+    out = tmp_path / "plan"
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        os.kill(os.getpid(), signal.SIGTERM)           # arrives "during" the fork
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+    monkeypatch.setattr(outputs.os, "fork", fork)
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
+    assert result.exit_code == 128 + signal.SIGTERM, result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+    assert not out.exists() and siblings(out) == []
+    assert len(forked) == 1 and not alive(forked[0])
+
+
+def test_the_worker_prints_through_its_own_streams(tmp_path, plan_and_data, monkeypatch):
+    """A progress display replaces sys.stderr by a proxy with a lock; another thread may hold it
+    at the fork. The worker's own warnings must not wait for that lock (it is never released in
+    the child): here it is held across the fork, and the write still ends (or fails in 30 s)."""
+    plan, ds = plan_and_data
+    lock = threading.Lock()
+
+    class Proxy:
+        def write(self, text):
+            with lock:
+                return len(text)
+
+        def flush(self):
+            pass
+
+    def noisy(plan, path, *a, **k):
+        print("a warning from the worker", file=sys.stderr)
+        return quick_draw(plan, path)
+
+    def too_long(signum, frame):
+        raise TimeoutError("the worker hangs on its parent's stream lock")
+    monkeypatch.setattr(outputs, "_draw", noisy)
+    monkeypatch.setattr(sys, "stderr", Proxy())
+    previous = signal.signal(signal.SIGALRM, too_long)
+    lock.acquire()
+    try:
+        signal.alarm(30)
+        written = write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        lock.release()
+    assert written[-1].read_text() == "report"
