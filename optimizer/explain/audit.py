@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.chunks import chunk_bounds
 from models.retirement import retirement_dates
 from optimizer.reassign.audit import Violation
 
@@ -78,9 +79,14 @@ def _facts(ds, scenario, transfers) -> pd.DataFrame:
     return f
 
 
-def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool) -> pd.DataFrame:
+def _keys(scenario) -> list[str]:
+    return ["position_code"] if scenario.cross_province else ["position_code", "province"]
+
+
+def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool,
+                    geo: _Geo) -> pd.DataFrame:
     into = set(scenario.cross_province_into or ()) if scenario.cross_province else set()
-    keys = ["position_code"] if scenario.cross_province else ["position_code", "province"]
+    keys = _keys(scenario)
     # join on integer codes of the text keys (much faster than on text)
     both = pd.concat([rows[keys], other[keys]])
     code = pd.MultiIndex.from_frame(both).factorize()[0] if len(keys) > 1 else pd.factorize(both[keys[0]])[0]
@@ -93,9 +99,16 @@ def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_
         recv = j["province"] if rows_receive else j["province_o"]
         j = j.loc[(j["province"] == j["province_o"]) | recv.isin(into)]
     j = j.loc[j["unit_code"].to_numpy(object) != j["unit_code_o"].to_numpy(object)].copy()
-    geo = _Geo(ds)
     j["km"] = geo.km(j["unit_code_o"], j["unit_code"]) if rows_receive else geo.km(j["unit_code"], j["unit_code_o"])
     return j
+
+
+def _scope_sizes(scenario, rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Rows of ``other`` sharing each row's position (and province): its part of the join."""
+    keys = _keys(scenario)
+    per_key = other.groupby(keys).size()
+    at = pd.MultiIndex.from_frame(rows[keys]) if len(keys) > 1 else pd.Index(rows[keys[0]])
+    return per_key.reindex(at).fillna(0).to_numpy(dtype=np.int64)
 
 
 def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
@@ -107,23 +120,34 @@ def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
     rows = table[["unit_code", "position_code"]].drop_duplicates().merge(
         f[["unit_code", "position_code", "province", self_load]], on=["unit_code", "position_code"], how="left")
     other = f.loc[f[side_have] > 0, ["unit_code", "position_code", "province", side_have, side_left, other_load]]
-    j = _pairs_in_scope(ds, scenario, rows, other, receive)
     key = ["unit_code", "position_code"]
-    scope = j.groupby(key)[side_have].sum()
-    nearest = j.groupby(key)["km"].min()
-    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
-    n_reach = reach.groupby(key).size()
-    left = reach.groupby(key)[side_left].sum()
+    geo = _Geo(ds)
+    # one row's facts are sums over its pairs: the rows are taken a chunk at a time, so that the
+    # join (which grows as the square of the data) is never held whole (models.chunks)
+    parts = []
+    for a, b in chunk_bounds(_scope_sizes(scenario, rows, other)) or [(0, 0)]:
+        j = _pairs_in_scope(ds, scenario, rows.iloc[a:b], other, receive, geo)
+        reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
+        op = reach.loc[reach[side_left] > 0]
+        stuck = op.loc[op[other_load] >= lim_other] if lim_other is not None else op.iloc[0:0]
+        parts.append(pd.concat([j.groupby(key)[side_have].sum().rename("scope"),
+                                j.groupby(key)["km"].min().rename("nearest"),
+                                reach.groupby(key).size().rename("n_reach"),
+                                reach.groupby(key)[side_left].sum().rename("left"),
+                                op.groupby(key).size().rename("n_open"),
+                                stuck.groupby(key).size().rename("n_stuck")], axis=1))
+        del j, reach, op, stuck
+    found = [x for x in parts if len(x)]
+    facts = pd.concat(found) if len(found) > 1 else (found or parts)[0]
     out = rows.set_index(key)
-    out["scope"] = scope.reindex(out.index).fillna(0)
-    out["nearest"] = nearest.reindex(out.index)
-    out["n_reach"] = n_reach.reindex(out.index).fillna(0)
-    out["left"] = left.reindex(out.index).fillna(0)
+    out["scope"] = facts["scope"].reindex(out.index).fillna(0)
+    out["nearest"] = facts["nearest"].reindex(out.index)
+    out["n_reach"] = facts["n_reach"].reindex(out.index).fillna(0)
+    out["left"] = facts["left"].reindex(out.index).fillna(0)
     self_binds = (out[self_load] >= lim_self) if lim_self is not None else pd.Series(False, index=out.index)
     if lim_other is not None:
-        op = reach.loc[reach[side_left] > 0]
-        n_open = op.groupby(key).size().reindex(out.index).fillna(0)
-        n_stuck = op.loc[op[other_load] >= lim_other].groupby(key).size().reindex(out.index).fillna(0)
+        n_open = facts["n_open"].reindex(out.index).fillna(0)
+        n_stuck = facts["n_stuck"].reindex(out.index).fillna(0)
         other_binds = (n_open > 0) & (n_open == n_stuck)
     else:
         other_binds = pd.Series(False, index=out.index)

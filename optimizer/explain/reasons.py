@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.chunks import chunk_bounds
 from models.geo import haversine_km
 from optimizer.reassign.eligibility import cross_into
 
@@ -161,20 +162,25 @@ class _Codes:
         return np.round(np.where(a == b, 0.0, km), 3)
 
 
-def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataFrame, *,
+def _coded(codes: _Codes, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its unit, position and province codes replaced by integers u, p, v."""
+    return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
+        u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
+        v=codes.prov.get_indexer(df["province_code"]))
+
+
+def _group(scenario) -> list[str]:
+    return ["p"] if scenario.cross_province else ["p", "v"]
+
+
+def _scope_join(ds, scenario, codes: _Codes, L: pd.DataFrame, R: pd.DataFrame, *,
                 left_receives: bool) -> pd.DataFrame:
     """Every (left row, right row) of the same position that the province rules allow.
 
-    ``left_receives``: the left rows are the receiving side (shortage); else they send.
-    Integer columns u, p, v (unit, position, province); the right side's columns get the
-    suffix ``_o`` (the other unit); ``km`` is added."""
-    def coded(df):
-        return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
-            u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
-            v=codes.prov.get_indexer(df["province_code"]))
-    group = ["p"] if scenario.cross_province else ["p", "v"]
-    L, R = coded(left), coded(right)
-    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    ``L`` and ``R`` are `_coded`; the right side's columns other than the group carry the suffix
+    ``_o`` (the other unit). ``left_receives``: the left rows are the receiving side (shortage);
+    else they send. ``km`` is added."""
+    group = _group(scenario)
     j = L.merge(R, on=group, how="inner")
     if not scenario.cross_province:
         j["v_o"] = j["v"]
@@ -187,6 +193,15 @@ def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataF
     a, b = j["u"].to_numpy(), j["u_o"].to_numpy()
     km = codes.km(b, a) if left_receives else codes.km(a, b)
     return j.assign(km=km).reset_index(drop=True)
+
+
+def _join_sizes(scenario, L: pd.DataFrame, R: pd.DataFrame) -> np.ndarray:
+    """How many right rows share each left row's group (the size of its part of the join)."""
+    group = _group(scenario)
+    both = pd.concat([L[group], R[group]], ignore_index=True)
+    key = pd.MultiIndex.from_frame(both).factorize()[0] if len(group) > 1 else pd.factorize(both[group[0]])[0]
+    per_key = np.bincount(key[len(L):], minlength=int(key.max(initial=-1)) + 1)
+    return per_key[key[:len(L)]]
 
 
 def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
@@ -233,14 +248,29 @@ def _side_facts(ds, scenario, moves, rows: pd.DataFrame, other: pd.DataFrame, am
     `rows` are the pairs explained (short pairs, or pairs with surplus left), numbered by `row`;
     `other` the pairs of the other side with `amount` and `amount`_after (supply or shortage)."""
     codes = _Codes(ds)
-    j = _scope_join(ds, scenario, codes, rows[["row", "unit_code", "position_code", "province_code"]], other,
-                    left_receives=left_receives)
     n = len(rows)
-    in_scope = np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, codes).reindex(np.arange(n))
-    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
-    n_reach = np.bincount(reach["row"], minlength=n)
-    left_reach = np.bincount(reach["row"], weights=reach[f"{amount}_after_o"], minlength=n).astype(np.int64)
+    group = _group(scenario)
+    L = _coded(codes, rows[["row", "unit_code", "position_code", "province_code"]])
+    R = _coded(codes, other)
+    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    # the join grows as the square of the data: taken a chunk of rows at a time, keeping per row
+    # what is in scope and the nearest unit, and only the pairs within reach (models.chunks)
+    scope = np.zeros(n)
+    nearest, reached = [], []
+    for a, b in chunk_bounds(_join_sizes(scenario, L, R)) or [(0, 0)]:
+        j = _scope_join(ds, scenario, codes, L.iloc[a:b], R, left_receives=left_receives)
+        scope += np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n)
+        nearest.append(_nearest(j, codes))
+        reached.append(j.loc[j["km"] <= float(scenario.max_km) + 1e-9])
+        del j
+    in_scope = scope.astype(np.int64)
+    found = [x for x in nearest if len(x)]
+    near = (pd.concat(found) if found else nearest[0]).reindex(np.arange(n))
+    reach = pd.concat(reached, ignore_index=True) if len(reached) > 1 else reached[0]
+    del reached
+    n_reach = np.bincount(reach["row"].to_numpy(np.int64), minlength=n)
+    left_reach = np.bincount(reach["row"].to_numpy(np.int64), weights=reach[f"{amount}_after_o"].to_numpy(float),
+                             minlength=n).astype(np.int64)
     own_col, own_limit = own
     own_binds = np.zeros(n, bool) if own_limit is None else (rows[own_col].to_numpy() >= own_limit)
     their_col, their_limit = theirs
