@@ -11,8 +11,8 @@ import numpy as np
 
 __all__ = ["JOIN_BUDGET", "chunk_bounds"]
 
-#: pairs held at once by a chunked join (about 100–300 MiB of join columns)
-JOIN_BUDGET = 2_000_000
+#: pairs held at once by a chunked join (about 50–250 MiB of join columns)
+JOIN_BUDGET = 1_000_000
 
 
 def chunk_bounds(weights, budget: int | None = None) -> list[tuple[int, int]]:
