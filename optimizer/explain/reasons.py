@@ -213,6 +213,14 @@ def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
                          "nearest_km": s["km"].to_numpy()}, index=s["row"].to_numpy())
 
 
+def _moved_keys(moves: pd.DataFrame, codes: _Codes, left_receives: bool) -> np.ndarray:
+    """(unit, position) keys — unit · positions + position — of the units moves left (when the
+    rows receive) or arrived at (when they send): the only pairs `_takers` can match."""
+    unit = moves["from_unit"] if left_receives else moves["to_unit"]
+    return np.unique(codes.u(unit).astype(np.int64) * max(len(codes.pos), 1)
+                     + codes.pos.get_indexer(moves["position_code"]))
+
+
 def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, codes: _Codes, *, left_receives: bool) -> pd.DataFrame:
     """Per left row: the units that took what lay within its reach (excluding itself)."""
     m = pd.DataFrame({"f": codes.u(moves["from_unit"]), "t": codes.u(moves["to_unit"]),
@@ -253,34 +261,39 @@ def _side_facts(ds, scenario, moves, rows: pd.DataFrame, other: pd.DataFrame, am
     L = _coded(codes, rows[["row", "unit_code", "position_code", "province_code"]])
     R = _coded(codes, other)
     R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
-    # the join grows as the square of the data: taken a chunk of rows at a time, keeping per row
-    # what is in scope and the nearest unit, and only the pairs within reach (models.chunks)
-    scope = np.zeros(n)
-    nearest, reached = [], []
+    # the join grows as the square of the data: taken a chunk of rows at a time, each row's sums
+    # kept (in scope, nearest, within reach, left, open, stuck), and of the pairs within reach only
+    # those a move left from (or arrived at), for `_takers` (models.chunks)
+    moved = _moved_keys(moves, codes, left_receives)
+    n_pos = max(len(codes.pos), 1)
+    their_col, their_limit = theirs
+    scope, left_sum = np.zeros(n), np.zeros(n)
+    n_reach, n_open, n_stuck = (np.zeros(n, np.int64) for _ in range(3))
+    nearest, taken = [], []
     for a, b in chunk_bounds(_join_sizes(scenario, L, R)) or [(0, 0)]:
         j = _scope_join(ds, scenario, codes, L.iloc[a:b], R, left_receives=left_receives)
         scope += np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n)
         nearest.append(_nearest(j, codes))
-        reached.append(j.loc[j["km"] <= float(scenario.max_km) + 1e-9])
+        reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
         del j
+        row = reach["row"].to_numpy(np.int64)
+        n_reach += np.bincount(row, minlength=n)
+        left_sum += np.bincount(row, weights=reach[f"{amount}_after_o"].to_numpy(float), minlength=n)
+        if their_limit is not None:
+            is_open = reach[f"{amount}_after_o"].to_numpy() > 0
+            n_open += np.bincount(row[is_open], minlength=n)
+            n_stuck += np.bincount(row[is_open & (reach[f"{their_col}_o"].to_numpy() >= their_limit)], minlength=n)
+        key = reach["u_o"].to_numpy(np.int64) * n_pos + reach["p"].to_numpy(np.int64)
+        taken.append(reach.loc[np.isin(key, moved), ["row", "u", "u_o", "p"]])
+        del reach, row, key
     in_scope = scope.astype(np.int64)
     found = [x for x in nearest if len(x)]
     near = (pd.concat(found) if found else nearest[0]).reindex(np.arange(n))
-    reach = pd.concat(reached, ignore_index=True) if len(reached) > 1 else reached[0]
-    del reached
-    n_reach = np.bincount(reach["row"].to_numpy(np.int64), minlength=n)
-    left_reach = np.bincount(reach["row"].to_numpy(np.int64), weights=reach[f"{amount}_after_o"].to_numpy(float),
-                             minlength=n).astype(np.int64)
+    left_reach = left_sum.astype(np.int64)
     own_col, own_limit = own
     own_binds = np.zeros(n, bool) if own_limit is None else (rows[own_col].to_numpy() >= own_limit)
-    their_col, their_limit = theirs
-    if their_limit is None:
-        their_binds = np.zeros(n, bool)
-    else:
-        still_open = reach.loc[reach[f"{amount}_after_o"] > 0]
-        n_open = np.bincount(still_open["row"], minlength=n)
-        n_stuck = np.bincount(still_open.loc[still_open[f"{their_col}_o"] >= their_limit, "row"], minlength=n)
-        their_binds = (n_open > 0) & (n_stuck == n_open)
+    their_binds = np.zeros(n, bool) if their_limit is None else (n_open > 0) & (n_stuck == n_open)
+    reach = pd.concat(taken, ignore_index=True) if len(taken) > 1 else taken[0]
     takers = _takers(reach, moves, codes, left_receives=left_receives).reindex(np.arange(n))
     return in_scope, near, n_reach, left_reach, own_binds, their_binds, takers
 
