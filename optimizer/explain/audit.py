@@ -125,33 +125,36 @@ def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
     other = f.loc[f[side_have] > 0, ["unit_code", "position_code", "province", side_have, side_left, other_load]]
     key = ["unit_code", "position_code"]
     geo = _Geo(ds)
+    n = len(rows)
+    rows = rows.assign(_r=np.arange(n))
     # one row's facts are sums over its pairs: the rows are taken a chunk at a time, so that the
-    # join (which grows as the square of the data) is never held whole (models.chunks)
-    parts = []
-    for a, b in chunk_bounds(_scope_sizes(scenario, rows, other)) or [(0, 0)]:
+    # join (which grows as the square of the data) is never held whole (models.chunks); the sums
+    # go by the row's number (`_r`), not by its text codes
+    scope, left = np.zeros(n), np.zeros(n)
+    nearest = np.full(n, np.inf)
+    n_reach, n_open, n_stuck = np.zeros(n), np.zeros(n), np.zeros(n)
+    for a, b in chunk_bounds(_scope_sizes(scenario, rows, other)):
         j = _pairs_in_scope(ds, scenario, rows.iloc[a:b], other, receive, geo)
-        reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
-        op = reach.loc[reach[side_left] > 0]
-        stuck = op.loc[op[other_load] >= lim_other] if lim_other is not None else op.iloc[0:0]
-        parts.append(pd.concat([j.groupby(key)[side_have].sum().rename("scope"),
-                                j.groupby(key)["km"].min().rename("nearest"),
-                                reach.groupby(key).size().rename("n_reach"),
-                                reach.groupby(key)[side_left].sum().rename("left"),
-                                op.groupby(key).size().rename("n_open"),
-                                stuck.groupby(key).size().rename("n_stuck")], axis=1))
-        del j, reach, op, stuck
-    found = [x for x in parts if len(x)]
-    facts = pd.concat(found) if len(found) > 1 else (found or parts)[0]
-    out = rows.set_index(key)
-    out["scope"] = facts["scope"].reindex(out.index).fillna(0)
-    out["nearest"] = facts["nearest"].reindex(out.index)
-    out["n_reach"] = facts["n_reach"].reindex(out.index).fillna(0)
-    out["left"] = facts["left"].reindex(out.index).fillna(0)
+        r, km = j["_r"].to_numpy(np.int64), j["km"].to_numpy(float)
+        scope += np.bincount(r, weights=j[side_have].to_numpy(float), minlength=n)
+        np.minimum.at(nearest, r, km)
+        within = km <= float(scenario.max_km) + 1e-9
+        rest = j[side_left].to_numpy(float)
+        n_reach += np.bincount(r[within], minlength=n)
+        left += np.bincount(r[within], weights=rest[within], minlength=n)
+        if lim_other is not None:
+            is_open = within & (rest > 0)
+            n_open += np.bincount(r[is_open], minlength=n)
+            n_stuck += np.bincount(r[is_open & (j[other_load].to_numpy() >= lim_other)], minlength=n)
+        del j, r, km
+    out = rows.drop(columns="_r").set_index(key)
+    out["scope"] = scope
+    out["nearest"] = np.where(np.isinf(nearest), np.nan, nearest)
+    out["n_reach"] = n_reach
+    out["left"] = left
     self_binds = (out[self_load] >= lim_self) if lim_self is not None else pd.Series(False, index=out.index)
     if lim_other is not None:
-        n_open = facts["n_open"].reindex(out.index).fillna(0)
-        n_stuck = facts["n_stuck"].reindex(out.index).fillna(0)
-        other_binds = (n_open > 0) & (n_open == n_stuck)
+        other_binds = pd.Series((n_open > 0) & (n_open == n_stuck), index=out.index)
     else:
         other_binds = pd.Series(False, index=out.index)
     out["limit"] = self_binds | other_binds
