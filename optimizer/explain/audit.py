@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.chunks import chunk_bounds
 from models.retirement import retirement_dates
 from optimizer.reassign.audit import Violation
 
@@ -22,7 +23,8 @@ KM_TOL = 0.0015
 
 class _Geo:
     """Units by integer index, and distances by the audit's own code: great circle from the chord
-    between unit vectors (R = 6371.0 km), road km where the distances table has the pair."""
+    between unit vectors (R = 6371.0 km), road km where the distances table has the pair; rounded
+    to the metre."""
 
     def __init__(self, ds):
         self.index = pd.Index(ds.units["unit_code"])
@@ -41,7 +43,9 @@ class _Geo:
         km = 2 * 6371.0 * np.arcsin(np.clip(chord / 2, 0, 1))
         if self.road:
             km = np.array([self.road.get((x, y), k) for x, y, k in zip(a_codes, b_codes, km)])
-        return np.where(a == b, 0.0, km)
+        # to the metre, as every distance of the contract (docs/contract.md §2): a pair 40.0004 km
+        # apart is within a 40 km limit
+        return np.round(np.where(a == b, 0.0, km), 3)
 
 
 def _facts(ds, scenario, transfers) -> pd.DataFrame:
@@ -81,9 +85,14 @@ def _facts(ds, scenario, transfers) -> pd.DataFrame:
     return f
 
 
-def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool) -> pd.DataFrame:
+def _keys(scenario) -> list[str]:
+    return ["position_code"] if scenario.cross_province else ["position_code", "province"]
+
+
+def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_receive: bool,
+                    geo: _Geo) -> pd.DataFrame:
     into = set(scenario.cross_province_into or ()) if scenario.cross_province else set()
-    keys = ["position_code"] if scenario.cross_province else ["position_code", "province"]
+    keys = _keys(scenario)
     # join on integer codes of the text keys (much faster than on text)
     both = pd.concat([rows[keys], other[keys]])
     code = np.zeros(len(both), np.int64)
@@ -99,9 +108,16 @@ def _pairs_in_scope(ds, scenario, rows: pd.DataFrame, other: pd.DataFrame, rows_
         recv = j["province"] if rows_receive else j["province_o"]
         j = j.loc[(j["province"] == j["province_o"]) | recv.isin(into)]
     j = j.loc[j["unit_code"].to_numpy(object) != j["unit_code_o"].to_numpy(object)].copy()
-    geo = _Geo(ds)
     j["km"] = geo.km(j["unit_code_o"], j["unit_code"]) if rows_receive else geo.km(j["unit_code"], j["unit_code_o"])
     return j
+
+
+def _scope_sizes(scenario, rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Rows of ``other`` sharing each row's position (and province): its part of the join."""
+    keys = _keys(scenario)
+    per_key = other.groupby(keys).size()
+    at = pd.MultiIndex.from_frame(rows[keys]) if len(keys) > 1 else pd.Index(rows[keys[0]])
+    return per_key.reindex(at).fillna(0).to_numpy(dtype=np.int64)
 
 
 def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
@@ -113,24 +129,38 @@ def _expected(ds, scenario, f, table, receive: bool) -> pd.DataFrame:
     rows = table[["unit_code", "position_code"]].drop_duplicates().merge(
         f[["unit_code", "position_code", "province", self_load]], on=["unit_code", "position_code"], how="left")
     other = f.loc[f[side_have] > 0, ["unit_code", "position_code", "province", side_have, side_left, other_load]]
-    j = _pairs_in_scope(ds, scenario, rows, other, receive)
     key = ["unit_code", "position_code"]
-    scope = j.groupby(key)[side_have].sum()
-    nearest = j.groupby(key)["km"].min()
-    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
-    n_reach = reach.groupby(key).size()
-    left = reach.groupby(key)[side_left].sum()
-    out = rows.set_index(key)
-    out["scope"] = scope.reindex(out.index).fillna(0)
-    out["nearest"] = nearest.reindex(out.index)
-    out["n_reach"] = n_reach.reindex(out.index).fillna(0)
-    out["left"] = left.reindex(out.index).fillna(0)
+    geo = _Geo(ds)
+    n = len(rows)
+    rows = rows.assign(_r=np.arange(n))
+    # one row's facts are sums over its pairs: the rows are taken a chunk at a time, so that the
+    # join (which grows as the square of the data) is never held whole (models.chunks); the sums
+    # go by the row's number (`_r`), not by its text codes
+    scope, left = np.zeros(n), np.zeros(n)
+    nearest = np.full(n, np.inf)
+    n_reach, n_open, n_stuck = np.zeros(n), np.zeros(n), np.zeros(n)
+    for a, b in chunk_bounds(_scope_sizes(scenario, rows, other)):
+        j = _pairs_in_scope(ds, scenario, rows.iloc[a:b], other, receive, geo)
+        r, km = j["_r"].to_numpy(np.int64), j["km"].to_numpy(float)
+        scope += np.bincount(r, weights=j[side_have].to_numpy(float), minlength=n)
+        np.minimum.at(nearest, r, km)
+        within = km <= float(scenario.max_km) + 1e-9
+        rest = j[side_left].to_numpy(float)
+        n_reach += np.bincount(r[within], minlength=n)
+        left += np.bincount(r[within], weights=rest[within], minlength=n)
+        if lim_other is not None:
+            is_open = within & (rest > 0)
+            n_open += np.bincount(r[is_open], minlength=n)
+            n_stuck += np.bincount(r[is_open & (j[other_load].to_numpy() >= lim_other)], minlength=n)
+        del j, r, km
+    out = rows.drop(columns="_r").set_index(key)
+    out["scope"] = scope
+    out["nearest"] = np.where(np.isinf(nearest), np.nan, nearest)
+    out["n_reach"] = n_reach
+    out["left"] = left
     self_binds = (out[self_load] >= lim_self) if lim_self is not None else pd.Series(False, index=out.index)
     if lim_other is not None:
-        op = reach.loc[reach[side_left] > 0]
-        n_open = op.groupby(key).size().reindex(out.index).fillna(0)
-        n_stuck = op.loc[op[other_load] >= lim_other].groupby(key).size().reindex(out.index).fillna(0)
-        other_binds = (n_open > 0) & (n_open == n_stuck)
+        other_binds = pd.Series((n_open > 0) & (n_open == n_stuck), index=out.index)
     else:
         other_binds = pd.Series(False, index=out.index)
     out["limit"] = self_binds | other_binds

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.chunks import chunk_bounds
 from models.geo import haversine_km
 from optimizer.reassign.eligibility import cross_into
 
@@ -160,20 +161,25 @@ class _Codes:
         return np.round(np.where(a == b, 0.0, km), 3)
 
 
-def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataFrame, *,
+def _coded(codes: _Codes, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its unit, position and province codes replaced by integers u, p, v."""
+    return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
+        u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
+        v=codes.prov.get_indexer(df["province_code"]))
+
+
+def _group(scenario) -> list[str]:
+    return ["p"] if scenario.cross_province else ["p", "v"]
+
+
+def _scope_join(ds, scenario, codes: _Codes, L: pd.DataFrame, R: pd.DataFrame, *,
                 left_receives: bool) -> pd.DataFrame:
     """Every (left row, right row) of the same position that the province rules allow.
 
-    ``left_receives``: the left rows are the receiving side (shortage); else they send.
-    Integer columns u, p, v (unit, position, province); the right side's columns get the
-    suffix ``_o`` (the other unit); ``km`` is added."""
-    def coded(df):
-        return df.drop(columns=["unit_code", "position_code", "province_code"]).assign(
-            u=codes.u(df["unit_code"]), p=codes.pos.get_indexer(df["position_code"]),
-            v=codes.prov.get_indexer(df["province_code"]))
-    group = ["p"] if scenario.cross_province else ["p", "v"]
-    L, R = coded(left), coded(right)
-    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    ``L`` and ``R`` are `_coded`; the right side's columns other than the group carry the suffix
+    ``_o`` (the other unit). ``left_receives``: the left rows are the receiving side (shortage);
+    else they send. ``km`` is added."""
+    group = _group(scenario)
     j = L.merge(R, on=group, how="inner")
     if not scenario.cross_province:
         j["v_o"] = j["v"]
@@ -188,6 +194,15 @@ def _scope_join(ds, scenario, codes: _Codes, left: pd.DataFrame, right: pd.DataF
     return j.assign(km=km).reset_index(drop=True)
 
 
+def _join_sizes(scenario, L: pd.DataFrame, R: pd.DataFrame) -> np.ndarray:
+    """How many right rows share each left row's group (the size of its part of the join)."""
+    group = _group(scenario)
+    both = pd.concat([L[group], R[group]], ignore_index=True)
+    key = pd.MultiIndex.from_frame(both).factorize()[0] if len(group) > 1 else pd.factorize(both[group[0]])[0]
+    per_key = np.bincount(key[len(L):], minlength=int(key.max(initial=-1)) + 1)
+    return per_key[key[:len(L)]]
+
+
 def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     """Per left row (column ``row``): the nearest other unit and its km (ties: the smaller code)."""
     if j.empty:
@@ -195,6 +210,14 @@ def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
     s = j.sort_values(["row", "km", "u_o"], kind="stable").drop_duplicates("row")
     return pd.DataFrame({"nearest": codes.units[s["u_o"].to_numpy()].to_numpy(),
                          "nearest_km": s["km"].to_numpy()}, index=s["row"].to_numpy())
+
+
+def _moved_keys(moves: pd.DataFrame, codes: _Codes, left_receives: bool) -> np.ndarray:
+    """(unit, position) keys — unit · positions + position — of the units moves left (when the
+    rows receive) or arrived at (when they send): the only pairs `_takers` can match."""
+    unit = moves["from_unit"] if left_receives else moves["to_unit"]
+    return np.unique(codes.u(unit).astype(np.int64) * max(len(codes.pos), 1)
+                     + codes.pos.get_indexer(moves["position_code"]))
 
 
 def _takers(j_reach: pd.DataFrame, moves: pd.DataFrame, codes: _Codes, *, left_receives: bool) -> pd.DataFrame:
@@ -232,24 +255,44 @@ def _side_facts(ds, scenario, moves, rows: pd.DataFrame, other: pd.DataFrame, am
     `rows` are the pairs explained (short pairs, or pairs with surplus left), numbered by `row`;
     `other` the pairs of the other side with `amount` and `amount`_after (supply or shortage)."""
     codes = _Codes(ds)
-    j = _scope_join(ds, scenario, codes, rows[["row", "unit_code", "position_code", "province_code"]], other,
-                    left_receives=left_receives)
     n = len(rows)
-    in_scope = np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n).astype(np.int64)
-    near = _nearest(j, codes).reindex(np.arange(n))
-    reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
-    n_reach = np.bincount(reach["row"], minlength=n)
-    left_reach = np.bincount(reach["row"], weights=reach[f"{amount}_after_o"], minlength=n).astype(np.int64)
+    group = _group(scenario)
+    L = _coded(codes, rows[["row", "unit_code", "position_code", "province_code"]])
+    R = _coded(codes, other)
+    R = R.rename(columns={c: f"{c}_o" for c in R.columns if c not in group})
+    # the join grows as the square of the data: taken a chunk of rows at a time, each row's sums
+    # kept (in scope, nearest, within reach, left, open, stuck), and of the pairs within reach only
+    # those a move left from (or arrived at), for `_takers` (models.chunks)
+    moved = _moved_keys(moves, codes, left_receives)
+    n_pos = max(len(codes.pos), 1)
+    their_col, their_limit = theirs
+    scope, left_sum = np.zeros(n), np.zeros(n)
+    n_reach, n_open, n_stuck = (np.zeros(n, np.int64) for _ in range(3))
+    nearest, taken = [], []
+    for a, b in chunk_bounds(_join_sizes(scenario, L, R)) or [(0, 0)]:
+        j = _scope_join(ds, scenario, codes, L.iloc[a:b], R, left_receives=left_receives)
+        scope += np.bincount(j["row"], weights=j[f"{amount}_o"], minlength=n)
+        nearest.append(_nearest(j, codes))
+        reach = j.loc[j["km"] <= float(scenario.max_km) + 1e-9]
+        del j
+        row = reach["row"].to_numpy(np.int64)
+        n_reach += np.bincount(row, minlength=n)
+        left_sum += np.bincount(row, weights=reach[f"{amount}_after_o"].to_numpy(float), minlength=n)
+        if their_limit is not None:
+            is_open = reach[f"{amount}_after_o"].to_numpy() > 0
+            n_open += np.bincount(row[is_open], minlength=n)
+            n_stuck += np.bincount(row[is_open & (reach[f"{their_col}_o"].to_numpy() >= their_limit)], minlength=n)
+        key = reach["u_o"].to_numpy(np.int64) * n_pos + reach["p"].to_numpy(np.int64)
+        taken.append(reach.loc[np.isin(key, moved), ["row", "u", "u_o", "p"]])
+        del reach, row, key
+    in_scope = scope.astype(np.int64)
+    found = [x for x in nearest if len(x)]
+    near = (pd.concat(found) if found else nearest[0]).reindex(np.arange(n))
+    left_reach = left_sum.astype(np.int64)
     own_col, own_limit = own
     own_binds = np.zeros(n, bool) if own_limit is None else (rows[own_col].to_numpy() >= own_limit)
-    their_col, their_limit = theirs
-    if their_limit is None:
-        their_binds = np.zeros(n, bool)
-    else:
-        still_open = reach.loc[reach[f"{amount}_after_o"] > 0]
-        n_open = np.bincount(still_open["row"], minlength=n)
-        n_stuck = np.bincount(still_open.loc[still_open[f"{their_col}_o"] >= their_limit, "row"], minlength=n)
-        their_binds = (n_open > 0) & (n_stuck == n_open)
+    their_binds = np.zeros(n, bool) if their_limit is None else (n_open > 0) & (n_stuck == n_open)
+    reach = pd.concat(taken, ignore_index=True) if len(taken) > 1 else taken[0]
     takers = _takers(reach, moves, codes, left_receives=left_receives).reindex(np.arange(n))
     return in_scope, near, n_reach, left_reach, own_binds, their_binds, takers
 

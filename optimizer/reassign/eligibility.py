@@ -53,8 +53,9 @@ def staff_status(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     exempt = (st["exempt_reason"].fillna("").astype(str).str.strip() != "").to_numpy() \
         if "exempt_reason" in st.columns else np.zeros(len(st), dtype=bool)
     out = st.assign(retirement_date=retire.to_numpy(), may_move=flag & ~near & ~exempt)
-    reason = np.where(~flag, "movable=false", np.where(exempt, "exempt_reason",
-                                                        np.where(near, "near_retirement", "")))
+    # one string object per reason, shared by the rows (not one per staff member: memory at scale)
+    which = np.select([~flag, exempt, near], [1, 2, 3], default=0)
+    reason = np.array(["", "movable=false", "exempt_reason", "near_retirement"], dtype=object)[which]
     return out.assign(stay_reason=reason)
 
 
@@ -224,7 +225,9 @@ def _candidates(s_unit, s_grp, d_unit, d_grp, xyz, radius) -> tuple[np.ndarray, 
         out_j.append(j)
     if not out_i:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64)
+    i = np.concatenate(out_i).astype(np.int64, copy=False)
+    del out_i
+    return i, np.concatenate(out_j).astype(np.int64, copy=False)
 
 
 def _road_candidates(s_unit, s_grp, d_unit, d_grp, road_f, road_t, road_km, max_km):
@@ -237,6 +240,39 @@ def _road_candidates(s_unit, s_grp, d_unit, d_grp, road_f, road_t, road_km, max_
     d = pd.DataFrame({"t": d_unit, "g": d_grp, "j": np.arange(len(d_unit))})
     m = r.merge(s, on="f").merge(d, on=["t", "g"])
     return m["i"].to_numpy(np.int64), m["j"].to_numpy(np.int64)
+
+
+#: candidate pairs measured at once in `build_arcs` (bounds the distance formula's temporaries)
+MEASURE_CHUNK = 2_000_000
+
+
+def _measure(fu, tu, lat, lon, n_units: int, road_f, road_t, road_km) -> tuple[np.ndarray, np.ndarray]:
+    """km (metre-rounded) and whether it is a road distance, for unit index pairs: as
+    `distance_lookup` (road km where given, else haversine; 0 within a unit)."""
+    km = haversine_km(lat[fu], lon[fu], lat[tu], lon[tu])
+    road = np.zeros(len(fu), dtype=bool)
+    if len(road_f):
+        at = pd.Index(road_f * n_units + road_t).get_indexer(fu * n_units + tu)
+        road = at >= 0
+        km = np.where(road, road_km[np.maximum(at, 0)], km)
+    return np.round(np.where(fu == tu, 0.0, km), 3), road
+
+
+def _take(codes: pd.Series, at: np.ndarray):
+    """codes[at] as the same text column, holding references to the same strings."""
+    if isinstance(codes.dtype, pd.StringDtype):
+        return codes.array.take(at)
+    return codes.to_numpy(dtype=object)[at]
+
+
+def _arc_order(pos, from_unit, to_unit, n_units: int) -> np.ndarray:
+    """The order of arcs by (position, from unit, to unit) — unique per arc — as one int64 key
+    (a lexsort over three keys holds three times the memory)."""
+    n_pos = int(pos.max(initial=0)) + 1
+    if n_pos * n_units * n_units >= 2**62:
+        return np.lexsort((to_unit, from_unit, pos))
+    key = (pos.astype(np.int64) * n_units + from_unit) * n_units + to_unit
+    return np.argsort(key, kind="stable")
 
 
 def build_arcs(ds: Dataset, scenario: Scenario, pairs: pd.DataFrame, into: set[str]) -> pd.DataFrame:
@@ -277,29 +313,35 @@ def build_arcs(ds: Dataset, scenario: Scenario, pairs: pd.DataFrame, into: set[s
         into_idx = provinces.get_indexer(list(into))
         keep = (s_prov[i] == d_prov[j]) | np.isin(d_prov[j], into_idx[into_idx >= 0])
         i, j = i[keep], j[keep]
-    fu, tu = s_unit[i], d_unit[j]
-    km = haversine_km(lat[fu], lon[fu], lat[tu], lon[tu])
-    road = np.zeros(len(i), dtype=bool)
-    if len(road_f):
-        n_u = len(units)
-        road_key = pd.Index(road_f * n_u + road_t)
-        at = road_key.get_indexer(fu * n_u + tu)
-        road = at >= 0
-        km = np.where(road, road_km[np.maximum(at, 0)], km)
-    km = np.round(np.where(fu == tu, 0.0, km), 3)
-    keep = km <= float(scenario.max_km) + 1e-9
-    i, j, km, road = i[keep], j[keep], km[keep], road[keep]
-    order = np.lexsort((d_unit[j], s_unit[i], s_pos[i]))
+    # measured a chunk of candidates at a time: the temporaries of the distance formula stay
+    # bounded however many candidates there are (only the arcs kept are held)
+    limit = float(scenario.max_km) + 1e-9
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    for a in range(0, len(i), MEASURE_CHUNK):
+        ci, cj = i[a:a + MEASURE_CHUNK], j[a:a + MEASURE_CHUNK]
+        km, road = _measure(s_unit[ci], d_unit[cj], lat, lon, len(units), road_f, road_t, road_km)
+        keep = km <= limit
+        kept.append((ci[keep], cj[keep], km[keep], road[keep]))
+    del i, j
+    if kept:
+        i, j, km, road = (np.concatenate(x) for x in zip(*kept))
+    else:
+        i, j, km, road = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float), np.empty(0, bool)
+    del kept
+    order = _arc_order(s_pos[i], s_unit[i], d_unit[j], len(units))
     i, j, km, road = i[order], j[order], km[order], road[order]
+    del order
+    # the code columns reference the pairs' own strings (`take`: no per-arc string, no copy)
     arcs = pd.DataFrame({
-        "from_unit": src["unit_code"].iloc[i].to_numpy(),
-        "to_unit": dst["unit_code"].iloc[j].to_numpy(),
-        "position_code": src["position_code"].iloc[i].to_numpy(),
+        "from_unit": _take(src["unit_code"], i),
+        "to_unit": _take(dst["unit_code"], j),
+        "position_code": _take(src["position_code"], i),
         "km": km,
-        "distance_source": np.where(road, "road", "great_circle").astype(object),
+        # the two strings shared by every arc (a string per arc would cost ~60 bytes each)
+        "distance_source": np.array(["great_circle", "road"], dtype=object)[road.astype(np.intp)],
         "supply": src["supply"].to_numpy()[i],
         "shortage": dst["shortage"].to_numpy()[j],
-    })
+    }, copy=False)
     return arcs
 
 

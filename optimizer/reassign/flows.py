@@ -11,7 +11,7 @@ from optimizer.reassign.eligibility import Eligibility
 from optimizer.status import Status
 
 __all__ = ["FlowResult", "METHODS", "add_source_and_sink", "metres", "empty_flows", "result_flows", "priorities", "incidence",
-           "pair_nodes", "incidence_codes", "big_weight"]
+           "pair_nodes", "node_values", "incidence_codes", "big_weight"]
 
 METHODS = ("auto", "min_cost_flow", "mip")
 
@@ -72,12 +72,25 @@ def pair_nodes(units: pd.Series, positions: pd.Series) -> tuple[np.ndarray, int,
     strings ``unit + "\x1f" + position`` with ``sort=True`` gives — so the networks are the same.
     Returns (node of each row, number of nodes, unit rank of each node, positions of each node).
     """
-    u, _ = pd.factorize(units, sort=True)
     p, p_uni = pd.factorize(positions, sort=True)
     n_pos = max(len(p_uni), 1)
-    codes, keys = pd.factorize(u.astype(np.int64) * n_pos + p, sort=True)
+    key, _ = pd.factorize(units, sort=True)
+    key = key.astype(np.int64, copy=False)
+    key *= n_pos                    # in place: one array of the arcs' length at a time
+    key += p
+    del p
+    codes, keys = pd.factorize(key, sort=True)
+    del key
     keys = np.asarray(keys, dtype=np.int64)
     return codes, len(keys), keys // n_pos, pd.Index(np.asarray(p_uni, dtype=object)[keys % n_pos])
+
+
+def node_values(codes: np.ndarray, n_nodes: int, values: pd.Series) -> np.ndarray:
+    """The value each node's arcs carry (a pair's supply or shortage: the same on every arc of the
+    node), as int64 by node, without a groupby over the arcs."""
+    out = np.zeros(n_nodes, dtype=np.int64)
+    out[codes] = values.to_numpy(dtype=np.int64)
+    return out
 
 
 def incidence_codes(codes: np.ndarray, n_rows: int) -> sp.csr_matrix:

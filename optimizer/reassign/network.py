@@ -40,8 +40,8 @@ import pandas as pd
 from ortools.graph.python import min_cost_flow
 
 from optimizer.reassign.eligibility import Eligibility
-from optimizer.reassign.flows import (METHODS, FlowResult, add_source_and_sink, big_weight, metres, pair_nodes,
-                                      priorities, result_flows)
+from optimizer.reassign.flows import (METHODS, FlowResult, add_source_and_sink, big_weight, metres, node_values,
+                                      pair_nodes, priorities, result_flows)
 from optimizer.reassign.mip import solve_mip
 from optimizer.status import Status
 
@@ -64,18 +64,23 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
     arcs = elig.arcs
     if arcs.empty:
         return FlowResult.empty(arcs, "min_cost_flow", time.perf_counter() - t0)
+    # arrays of the arcs' length are dropped as soon as OR-Tools holds its own copy (memory at scale)
     src_codes, n_src, src_unit, _ = pair_nodes(arcs["from_unit"], arcs["position_code"])
+    supply = node_values(src_codes, n_src, arcs["supply"])
+    tails = src_codes.astype(np.int32)
+    del src_codes
     dst_codes, n_dst, dst_unit, dst_pos = pair_nodes(arcs["to_unit"], arcs["position_code"])
-    cap = np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64)
-    cost = metres(arcs["km"])
-    supply = arcs.groupby(src_codes)["supply"].first().to_numpy(dtype=np.int64)
-    demand = arcs.groupby(dst_codes)["shortage"].first().to_numpy(dtype=np.int64)
+    demand = node_values(dst_codes, n_dst, arcs["shortage"])
+    heads = (dst_codes + n_src).astype(np.int32)
     smcf = min_cost_flow.SimpleMinCostFlow()
     # transport arcs first, so that flows(0..n-1) are theirs
-    smcf.add_arcs_with_capacity_and_unit_cost(src_codes.astype(np.int32), (dst_codes + n_src).astype(np.int32),
-                                              cap, cost)
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        tails, heads, np.minimum(arcs["supply"].to_numpy(), arcs["shortage"].to_numpy()).astype(np.int64),
+        metres(arcs["km"]))
+    del tails, heads
     limited = max_departures_per_unit is not None or max_arrivals_per_unit is not None
     if not limited:
+        del dst_codes
         smcf.set_nodes_supplies(np.arange(n_src + n_dst, dtype=np.int32), np.concatenate([supply, -demand]))
         build = time.perf_counter() - t0
         t1 = time.perf_counter()
@@ -84,6 +89,7 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
         # S → (u, p) and (v, p) → T earning −priority · BIG, through unit nodes where limited
         prio = priorities(elig).reindex(dst_pos).to_numpy(dtype=np.int64)
         reward = -prio * big_weight(arcs, dst_codes)
+        del dst_codes
         dep_units = pd.factorize(src_unit, sort=True) if max_departures_per_unit is not None else None
         arr_units = pd.factorize(dst_unit, sort=True) if max_arrivals_per_unit is not None else None
         add_source_and_sink(smcf, n_src, n_dst, supply, demand, reward, dep_units, max_departures_per_unit,
@@ -95,6 +101,7 @@ def solve_min_cost_flow(elig: Eligibility, *, max_departures_per_unit: int | Non
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     flow = smcf.flows(np.arange(len(arcs), dtype=np.int32))
+    del smcf
     flows = result_flows(arcs, flow)
     wfill = int((flows["flow"] * flows["position_code"].map(priorities(elig))).sum())
     total_km = float((flows["flow"] * flows["km"]).sum())
