@@ -15,7 +15,8 @@ Protocol
   roadmap with the myopic planner's only lever (transfers: no recruitment, no early retirement),
   which isolates the value of planning the years together.
 
-Run:  python benchmarks/bench_roadmap.py [--province 33 ...] [--time-limit 600] [--no-myopic]
+Run:  python benchmarks/bench_roadmap.py [--province 33 ...] [--time-limit 600] [--no-myopic] [--transfers-only]
+      [--json benchmarks/results/roadmap_national.json]
 """
 from __future__ import annotations
 
@@ -88,6 +89,8 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--budget-vnd", type=float, default=None)
     ap.add_argument("--no-myopic", action="store_true")
+    ap.add_argument("--transfers-only", action="store_true",
+                    help="also plan the roadmap with transfers only (no recruitment, no early retirement)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
 
@@ -116,17 +119,17 @@ def main() -> None:
     print(json.dumps(fig, ensure_ascii=False, indent=1))
     if not args.no_myopic:
         m = myopic(ds if not args.province else restrict_to_provinces(ds, sc), sc)
-        t3 = time.perf_counter()
-        only = plan_roadmap(ds, sc.model_copy(update={"recruit": False, "early_retirement": False}))
         fig["myopic"] = m
-        fig["roadmap_transfers_only"] = {
-            "status": only.summary["status"], "gap": only.summary["gap"],
-            "end_surplus": only.summary["end_surplus"], "shortage_years": only.summary["shortage_years"],
-            "transfers": only.summary["counts_by_action"].get("transfer", 0),
-            "seconds": round(time.perf_counter() - t3, 1)}
-        print(json.dumps({"myopic": m, "roadmap": {"end_surplus": s["end_surplus"],
-                                                   "shortage_years": s["shortage_years"]},
-                          "roadmap_transfers_only": fig["roadmap_transfers_only"]}, indent=1))
+        both = {"myopic": m, "roadmap": {"end_surplus": s["end_surplus"], "shortage_years": s["shortage_years"]}}
+        if args.transfers_only:
+            t3 = time.perf_counter()
+            only = plan_roadmap(ds, sc.model_copy(update={"recruit": False, "early_retirement": False}))
+            fig["roadmap_transfers_only"] = both["roadmap_transfers_only"] = {
+                "status": only.summary["status"], "gap": only.summary["gap"],
+                "end_surplus": only.summary["end_surplus"], "shortage_years": only.summary["shortage_years"],
+                "transfers": only.summary["counts_by_action"].get("transfer", 0),
+                "seconds": round(time.perf_counter() - t3, 1)}
+        print(json.dumps(both, indent=1))
     fig["peak_rss_mib"] = round(peak_mib())
     fig["peak_rss_mib_solver_workers"] = round(peak_workers_mib())
     print("peak RSS MiB", fig["peak_rss_mib"], "(solver workers:", fig["peak_rss_mib_solver_workers"], ")")

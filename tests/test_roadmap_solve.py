@@ -67,7 +67,7 @@ def test_a_batch_whose_lp_first_stages_fail_is_solved_again_by_mips(monkeypatch)
 
     def refuse_lp_first(*args):
         if args[-1]:
-            raise RuntimeError("the roadmap MIP ended with status INFEASIBLE")
+            raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
         return real(*args)
 
     monkeypatch.setattr(S, "_solve_stage", refuse_lp_first)
@@ -75,3 +75,22 @@ def test_a_batch_whose_lp_first_stages_fail_is_solved_again_by_mips(monkeypatch)
         A, lb, ub, integer, rlb, rub, {"a": -np.ones(3)}, {"a": 0.0}, workers=1)
     assert status == "optimal" and values == {"a": -2.0} and bounds == {"a": -2.0}
     assert stages[0]["batches_solved_again_by_mip"] == 1 and stages[0]["mip_solves"] == 1
+
+
+def test_a_stage_highs_refuses_keeps_the_earlier_optimum_and_a_valid_bound(monkeypatch):
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    real = S._solve_stage
+    second = np.array([3.0, 1.0, 0.0])
+
+    def refuse_the_second_stage(*args):
+        if 3.0 in args[6]:                      # the second stage (columns in batch order)
+            raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
+        return real(*args)
+
+    monkeypatch.setattr(S, "_solve_stage", refuse_the_second_stage)
+    sol, status, values, bounds, gaps, stages, *_ = S.solve_lexicographic(
+        A, lb, ub, integer, rlb, rub, {"a": -np.ones(3), "b": second}, {"a": 0.0, "b": 0.0}, workers=1)
+    assert status == "feasible" and values["a"] == -2.0 and bounds["a"] == -2.0
+    # b's bound: its LP without the first stage's row (0: take nothing) — valid, not tight
+    assert values["b"] in (1.0, 3.0) and bounds["b"] == 0.0 and stages[1]["status"] == "feasible"
+    assert stages[1]["batches_refused_numerically"] == 1

@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["solve_lexicographic", "blocks_of", "BATCH_VARIABLES", "WORKERS"]
+__all__ = ["solve_lexicographic", "blocks_of", "BATCH_VARIABLES", "WORKERS", "Refused"]
 
 #: blocks are put together into batches of about this many variables (measured on a province:
 #: 1,500 beats 300, 6,000 and 40,000 — HiGHS's time grows faster than the model)
@@ -118,7 +118,12 @@ def _solve_one(A, lb, ub, integer, rlb, rub, c, time_limit, solver):
                 s.values(model.get_variables()).to_numpy(), float(s.best_objective_bound))
     if st in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS):
         return "unknown", None, None
-    raise RuntimeError(f"the roadmap MIP ended with status {st.name}")
+    raise Refused(f"the roadmap MIP ended with status {st.name}")
+
+
+class Refused(RuntimeError):
+    """HiGHS found a stage infeasible although the previous stage's solution satisfies it in
+    exact arithmetic (the optima are fixed with half a unit to spare): a numerical refusal."""
 
 
 def _solve_stage(A, lb, ub, integer, rlb, rub, c, which, time_limit, solver, lp_first=True):
@@ -158,19 +163,27 @@ def _solve_batch(task):
 
     LP first; should a later stage find the optima fixed from LP solutions infeasible for the
     MIP (a point integral within the LP's tolerances that the MIP's stricter ones refuse), the
-    batch is solved again with MIPs only, as a MIP-proven optimum is always MIP-feasible."""
+    batch is solved again with MIPs only.
+
+    Should HiGHS refuse a stage even then (numerically: a cost row of ~1e10 VND fixed to within
+    half a dong), the batch keeps its previous stage's solution, stops there as `feasible`, and
+    adds a bound that is valid whatever the earlier stages: the stage's LP without their rows."""
     try:
         return _solve_batch_with(task, lp_first=True)
-    except RuntimeError:
+    except Refused:
+        pass
+    try:
         x, per_stage, stopped_at = _solve_batch_with(task, lp_first=False)
-        next(iter(per_stage.values()))["fallbacks"] = 1
-        return x, per_stage, stopped_at
+    except Refused:
+        x, per_stage, stopped_at = _solve_batch_with(task, lp_first=False, tolerate=True)
+    next(iter(per_stage.values()))["fallbacks"] = 1
+    return x, per_stage, stopped_at
 
 
-def _solve_batch_with(task, lp_first):
+def _solve_batch_with(task, lp_first, tolerate=False):
     sub, lb, ub, integer, rlb, rub, objs, which, nblocks, deadline, solver = task
     names = list(objs)
-    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0} for k in names}
+    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0, "refused": 0} for k in names}
     x, fixed, stopped_at = None, [], None
     stage_list, merged_into = [], {}
     for k in names:
@@ -194,7 +207,18 @@ def _solve_batch_with(task, lp_first):
         hi = np.concatenate([rub, *[f[1] for f in fixed]]) if fixed else rub
         lo = np.concatenate([rlb, *[np.full(len(f[1]), -np.inf) for f in fixed]]) if fixed else rlb
         t = time.perf_counter()
-        st, val, bound, mips = _solve_stage(AA, lb, ub, integer, lo, hi, c, which, left, solver, lp_first)
+        try:
+            st, val, bound, mips = _solve_stage(AA, lb, ub, integer, lo, hi, c, which, left, solver, lp_first)
+        except Refused:
+            if not tolerate:
+                raise
+            x = np.zeros(len(lb)) if x is None else x         # no action is always allowed
+            if len(group) == 1:
+                _, xl, _ = _solve_one(sub, lb, ub, np.zeros(len(lb), bool), rlb, rub, c, left, solver)
+                per_stage[group[0]]["bound"] += min(float(c @ xl), float(c @ np.rint(x)))
+            per_stage[group[0]]["refused"] = per_stage[group[0]].get("refused", 0) + 1
+            stopped_at = group[0]
+            break
         for k in group:
             per_stage[k]["seconds"] += (time.perf_counter() - t) / len(group)
             per_stage[k]["solves"] += 1
@@ -260,7 +284,8 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
     # largest first: the workers then finish together (longest-processing-time-first scheduling)
     batches = sorted(_batches(blocks, BATCH_VARIABLES), key=lambda b: -sum(map(len, b)))
     status = "optimal"
-    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0} for k in names}
+    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0, "refused": 0}
+                 for k in names}
     tasks = _tasks(A, lb, ub, integer, rlb, rub, objectives, batches, deadline, solver)
     workers = min(WORKERS if workers is None else workers, len(batches))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -273,7 +298,7 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
             say(f"block batch {bi + 1}/{len(batches)}")
             sol[np.concatenate(batch)] = x
             for k in names:
-                for key in ("bound", "seconds", "solves", "mips", "fallbacks"):
+                for key in ("bound", "seconds", "solves", "mips", "fallbacks", "refused"):
                     per_stage[k][key] += stage_info[k][key]
             if stopped_at is not None:
                 status = "feasible"
@@ -289,5 +314,6 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
         stages.append({"component": k, "status": "optimal" if v - b < 0.5 else "feasible", "value": v, "bound": b,
                        "gap": gaps[k], "seconds": round(per_stage[k]["seconds"], 3),
                        "solves": per_stage[k]["solves"], "mip_solves": per_stage[k]["mips"],
-                       "batches_solved_again_by_mip": per_stage[k]["fallbacks"]})
+                       "batches_solved_again_by_mip": per_stage[k]["fallbacks"],
+                       "batches_refused_numerically": per_stage[k]["refused"]})
     return sol, status, values, bounds, gaps, stages, time.perf_counter() - t_all, len(blocks)
