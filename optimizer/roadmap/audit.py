@@ -4,6 +4,12 @@ It never reads the model, the cohorts or the timeline: it replays ``actions`` da
 over the dataset's own staff, quota and unit tables, with its own distance and cost code,
 and recomputes every objective component. Each rule is one named function in ``RULES``;
 a violation names the rule, the person or (unit, position, date) and what is wrong.
+
+For speed on national roadmaps (tens of thousands of actions, 136,000 staff) a rule first
+computes its formulas for all rows at once (optimizer.roadmap.audit_vectors) to pick the rows
+that may break it, then checks only those one by one with the formulas of `_Ctx`; the replay
+counts with np.bincount. tests/roadmap_audit_reference.py keeps the row-by-row version, and
+tests/test_roadmap_audit_vectorised.py checks both give the same violations.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import pandas as pd
 
 from models.retirement import retirement_dates
 from optimizer.reassign.audit import Violation   # one violation type for every audit
+from optimizer.roadmap.audit_vectors import action_vectors, km_many, tiers_many
 
 __all__ = ["Violation", "RULES", "RULE_NAMES", "audit_roadmap", "recompute_components"]
 
@@ -48,7 +55,7 @@ class _Ctx:
         self.plan = pd.Timestamp(sc.plan_date)
         self.units = ds.units.set_index("unit_code")
         self.quota = ds.quotas.set_index(["unit_code", "position_code"])["quota"].to_dict()
-        self.v = _vectors(self)
+        self.v = action_vectors(self)
 
     def rows(self, mask) -> pd.DataFrame:
         """The actions where ``mask`` holds: the only rows a rule needs to look at one by one."""
@@ -93,75 +100,6 @@ class _Ctx:
             if km + 1e-9 >= min_km and min_km >= best:
                 best, vnd = min_km, per_month
         return float(round(vnd * self.sc.allowance_months))
-
-
-def _years_between(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Whole years from a to b, element by element (as `_Ctx.years`)."""
-    a, b = pd.DatetimeIndex(a), pd.DatetimeIndex(b)
-    early = (b.month < a.month) | ((b.month == a.month) & (b.day < a.day))
-    return np.asarray(b.year - a.year - early, dtype=float)
-
-
-def _vectors(c: _Ctx) -> pd.DataFrame:
-    """For each action: its date, its person's raw fields, and the formulas of `_Ctx` computed for
-    all rows at once. Rules use them to pick the rows that may break a rule (a superset, with a
-    margin for rounding); those rows are then checked one by one with `_Ctx`'s own formulas, so
-    the violations (and their messages) are those of the row-by-row check."""
-    a = c.a
-    st = c.staff
-    known = a["staff_id"].isin(st.index).to_numpy()
-    p = st.reindex(a["staff_id"].where(known))
-    t = pd.to_datetime(a["date"], format="%Y-%m-%d", errors="coerce")
-    retire = pd.to_datetime(p["retire"]).reset_index(drop=True)
-    t = t.reset_index(drop=True)
-    after = retire + pd.Timedelta(days=1)
-    months = (after.dt.year - t.dt.year) * 12 + after.dt.month - t.dt.month
-    ins = pd.to_numeric(p["insurance_years"], errors="coerce").to_numpy(dtype=float) if "insurance_years" in p \
-        else np.full(len(a), np.nan)
-    guess = np.maximum(_years_between(p["birth_date"], pd.Series(c.plan, index=p.index)) - 23, 0)
-    ins = np.where(np.isnan(ins), guess, ins) + _years_between(pd.Series(c.plan, index=t.index), t)
-    salary = pd.to_numeric(p["monthly_salary_vnd"], errors="coerce").to_numpy(dtype=float) \
-        if "monthly_salary_vnd" in p else np.full(len(a), np.nan)
-    salary = np.where(np.isnan(salary), float(c.sc.default_monthly_salary_vnd), salary)
-    return pd.DataFrame({"known": known, "t": t, "retire": retire, "months": months.to_numpy(dtype=float),
-                         "ins": ins, "salary": salary,
-                         "unit": p["unit_code"].to_numpy(dtype=object),
-                         "position": p["position_code"].to_numpy(dtype=object),
-                         "movable": p["movable"].to_numpy(dtype=object)})
-
-
-def _km(c: _Ctx, u: pd.Series, v: pd.Series) -> np.ndarray:
-    """`_Ctx.km` for many pairs (NaN where a unit is unknown)."""
-    u, v = u.astype(object).to_numpy(), v.astype(object).to_numpy()
-    out = np.full(len(u), np.nan)
-    d = c.ds.distances
-    found = np.zeros(len(u), dtype=bool)
-    if d is not None and len(d):
-        first = {}
-        for i, (x, y, k) in enumerate(zip(d["from_unit"], d["to_unit"], d["km"])):
-            for key in ((x, y), (y, x)):
-                if key not in first:
-                    first[key] = float(k)
-        hit = [first.get((x, y)) for x, y in zip(u, v)]
-        found = np.array([h is not None for h in hit], dtype=bool)
-        out[found] = [h for h in hit if h is not None]
-    lat = c.units["lat"].astype(float)
-    lon = c.units["lon"].astype(float)
-    la, lb = pd.Series(u).map(lat).to_numpy(float), pd.Series(v).map(lat).to_numpy(float)
-    oa, ob = pd.Series(u).map(lon).to_numpy(float), pd.Series(v).map(lon).to_numpy(float)
-    p1, p2 = np.radians(la), np.radians(lb)
-    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(np.radians(ob - oa))
-    chord = 6371.0 * np.arccos(np.clip(cos, -1.0, 1.0))
-    return np.where(found, out, chord)
-
-
-def _tiers(c: _Ctx, km: np.ndarray) -> np.ndarray:
-    """`_Ctx.tier` for many distances."""
-    best, vnd = np.full(len(km), -1.0), np.zeros(len(km))
-    for min_km, per_month in c.sc.allowance_tiers:
-        take = (km + 1e-9 >= min_km) & (min_km >= best)
-        best, vnd = np.where(take, min_km, best), np.where(take, per_month, vnd)
-    return np.round(vnd * c.sc.allowance_months).astype(float)
 
 
 def _v(rule, subject, message):
@@ -244,7 +182,7 @@ def transfer_route(c: _Ctx):
     crosses = (pf != pt) & ((not c.sc.cross_province) | (bool(into) & ~pt.isin(into)))
     km = np.full(len(a), np.nan)
     if moves.any():
-        km[moves.to_numpy()] = _km(c, a.loc[moves, "from_unit"], a.loc[moves, "to_unit"])
+        km[moves.to_numpy()] = km_many(c, a.loc[moves, "from_unit"], a.loc[moves, "to_unit"])
     stated = pd.to_numeric(a["km"], errors="coerce").to_numpy(dtype=float)
     margin = 1e-6      # rows near a tolerance are checked one by one below
     bad_km = ~(km <= c.sc.max_km + KM_TOLERANCE - margin) | ~(np.abs(km - stated) <= KM_TOLERANCE - margin)
@@ -418,7 +356,7 @@ def costs_right(c: _Ctx):
     kind = a["action"]
     want = np.zeros(len(a))
     moves = kind.isin(["transfer", "retrain"]).to_numpy()
-    want[moves] = _tiers(c, pd.to_numeric(a.loc[moves, "km"], errors="coerce").to_numpy(dtype=float))
+    want[moves] = tiers_many(c, pd.to_numeric(a.loc[moves, "km"], errors="coerce").to_numpy(dtype=float))
     retrain = (kind == "retrain").to_numpy()
     want[retrain] += [c.paths.get(k, (0, 0.0))[1] for k in zip(a.loc[retrain, "position_code"],
                                                                  a.loc[retrain, "to_position_code"])]
