@@ -25,6 +25,7 @@ import pandas as pd
 
 from models import tabular
 from models.tabular import Column, column_letters, neutralise, scalar_text, table_columns
+from models.write_behind import write_behind
 
 __all__ = ["Sheet", "TextSheet", "STYLES", "DEFAULT_DATE", "MAX_ROWS", "Workbook", "write_workbook", "zip_day"]
 
@@ -164,9 +165,7 @@ class Workbook:
                     cells.append(self._column_cells(col, column_letters(j), (value_labels or {})))
             for lo in range(start, stop, tabular.CHUNK_ROWS):
                 hi = min(stop, lo + tabular.CHUNK_ROWS)
-                parts = [fmt(lo, hi, start) for fmt in cells]
-                yield "".join(f'<row r="{r}">{"".join(row)}</row>'
-                              for r, row in zip(range(lo - start + 2, hi - start + 2), zip(*parts)))
+                yield _rows_xml(cells, lo, hi, start)
             if stop >= n:
                 cells.clear()                  # the last part is written: free the formatted cells
 
@@ -205,7 +204,7 @@ class Workbook:
             def fmt(lo, hi, first=0):
                 return [f"{head}{r}{mid}{i}</v></c>" if i >= 0 else ""
                         for r, i in zip(range(lo - first + 2, hi - first + 2), index[lo:hi])]
-            return fmt
+            return _cell_template(fmt, index, -1, f"{head}%d{mid}%d</v></c>")
         if col.kind == "number":
             style = _DECIMAL_STYLE.get(col.decimals, ST_DEFAULT)
             s_attr = f' s="{style}"' if style else ""
@@ -215,14 +214,14 @@ class Workbook:
             def fmt(lo, hi, first=0):
                 return [f"{head}{r}{mid}{v}</v></c>" if v is not None else ""
                         for r, v in zip(range(lo - first + 2, hi - first + 2), values[lo:hi])]
-            return fmt
+            return _cell_template(fmt, values, None, f"{head}%d{mid}%s</v></c>")
         head, mid = f'<c r="{letter}', '" t="b"><v>'
         values = col.values
 
         def fmt(lo, hi, first=0):
             return [f"{head}{r}{mid}{int(v)}</v></c>" if v is not None else ""
                     for r, v in zip(range(lo - first + 2, hi - first + 2), values[lo:hi])]
-        return fmt
+        return _cell_template(fmt, values, None, f"{head}%d{mid}%d</v></c>")
 
     def _row_xml(self, r: int, cells: list[tuple[Any, int]]) -> str:
         out = []
@@ -371,9 +370,8 @@ class Workbook:
             return info
 
         def put(zf: zipfile.ZipFile, name: str, chunks: Iterable[str]) -> None:
-            with zf.open(entry(name), "w", force_zip64=True) as f:
-                for chunk in chunks:
-                    f.write(chunk.encode("utf-8"))
+            with zf.open(entry(name), "w", force_zip64=True) as f:   # compressed on the second core
+                write_behind(f.write, (chunk.encode("utf-8") for chunk in chunks))
 
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as zf:
             put(zf, "[Content_Types].xml", [self._content_types()])
@@ -386,6 +384,32 @@ class Workbook:
             for i, sheet in enumerate(self.sheets):
                 put(zf, f"xl/worksheets/sheet{i + 1}.xml", self._sheet_xml(i, sheet))
             put(zf, "xl/sharedStrings.xml", self._shared_strings())
+
+def _cell_template(fmt, values: list, empty, piece: str):
+    """`fmt` (lo, hi, first) -> the column's <c> elements, with what `_rows_xml` needs to write a
+    run of rows without an empty cell in one %-format per row: the values, the value of an
+    empty cell, and the cell as a %-template (row number, value)."""
+    fmt.values, fmt.empty, fmt.piece = values, empty, piece
+    return fmt
+
+
+def _rows_xml(cells: list, lo: int, hi: int, first: int) -> str:
+    """The <row> elements of rows lo..hi-1 — the same text as joining each column's `fmt`
+    cells row by row, built with one %-format per row (a column with an empty cell in the
+    range takes its formatted cells as they are)."""
+    numbers = range(lo - first + 2, hi - first + 2)
+    pieces, args = ['<row r="%d">'], [numbers]
+    for fmt in cells:
+        values = fmt.values[lo:hi]
+        if fmt.empty in values:
+            pieces.append("%s")
+            args.append(fmt(lo, hi, first))
+        else:
+            pieces.append(fmt.piece)
+            args += [numbers, values]
+    template = "".join(pieces) + "</row>"
+    return "".join([template % row for row in zip(*args)])
+
 
 # --------------------------------------------------------------------------- tables and workbooks
 

@@ -4,6 +4,12 @@ It never reads the model, the cohorts or the timeline: it replays ``actions`` da
 over the dataset's own staff, quota and unit tables, with its own distance and cost code,
 and recomputes every objective component. Each rule is one named function in ``RULES``;
 a violation names the rule, the person or (unit, position, date) and what is wrong.
+
+For speed on national roadmaps (tens of thousands of actions, 136,000 staff) a rule first
+computes its formulas for all rows at once (optimizer.roadmap.audit_vectors) to pick the rows
+that may break it, then checks only those one by one with the formulas of `_Ctx`; the replay
+counts with np.bincount. tests/roadmap_audit_reference.py keeps the row-by-row version, and
+tests/test_roadmap_audit_vectorised.py checks both give the same violations.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import pandas as pd
 
 from models.retirement import retirement_dates
 from optimizer.reassign.audit import Violation   # one violation type for every audit
+from optimizer.roadmap.audit_vectors import action_vectors, km_many, tiers_many
 
 __all__ = ["Violation", "RULES", "RULE_NAMES", "audit_roadmap", "recompute_components"]
 
@@ -48,6 +55,11 @@ class _Ctx:
         self.plan = pd.Timestamp(sc.plan_date)
         self.units = ds.units.set_index("unit_code")
         self.quota = ds.quotas.set_index(["unit_code", "position_code"])["quota"].to_dict()
+        self.v = action_vectors(self)
+
+    def rows(self, mask) -> pd.DataFrame:
+        """The actions where ``mask`` holds: the only rows a rule needs to look at one by one."""
+        return self.a.loc[np.asarray(mask, dtype=bool)]
 
     def person(self, sid):
         return self.staff.loc[sid] if sid in self.staff.index else None
@@ -108,7 +120,10 @@ def acts_on_known_staff_at_decision_dates(c: _Ctx):
     """Transfers and early retirements name a staff member of the dataset, at their own unit and
     position, on a decision date (1 January of a year of the horizon)."""
     out = []
-    for r in c.a.loc[c.a["action"] != "retirement"].itertuples():
+    a, v = c.a, c.v
+    suspect = (a["action"] != "retirement") & (~a["date"].isin(c.dates) | (
+        (a["action"] != "recruit") & (~v["known"] | (v["unit"] != a["from_unit"]) | (v["position"] != a["position_code"]))))
+    for r in c.rows(suspect).itertuples():
         if r.date not in c.dates:
             out.append(_v("acts_on_known_staff_at_decision_dates", r.staff_id, f"{r.action} on {r.date}, not a decision date"))
         if r.action == "recruit":
@@ -125,7 +140,10 @@ def acts_on_known_staff_at_decision_dates(c: _Ctx):
 def not_after_retirement(c: _Ctx):
     """Nobody acts on or after the day their statutory retirement has passed."""
     out = []
-    for r in c.a.loc[c.a["action"].isin(["transfer", "retrain", "early_retirement"])].itertuples():
+    v = c.v
+    suspect = c.a["action"].isin(["transfer", "retrain", "early_retirement"]) & v["known"] & (
+        v["t"].isna() | v["retire"].isna() | (v["retire"] < v["t"]))
+    for r in c.rows(suspect).itertuples():
         p = c.person(r.staff_id)
         if p is not None and pd.Timestamp(p["retire"]) < pd.Timestamp(r.date):
             out.append(_v("not_after_retirement", r.staff_id, f"retired on {pd.Timestamp(p['retire']).date()}, acts on {r.date}"))
@@ -136,7 +154,11 @@ def transfer_eligible(c: _Ctx):
     """A transfer or retraining: movable, retirement later than date + protect_years."""
     out = []
     months = int(round(float(c.sc.protect_years) * 12))
-    for r in c.a.loc[c.a["action"].isin(["transfer", "retrain"])].itertuples():
+    v = c.v
+    limit = v["t"] + pd.DateOffset(months=months)
+    suspect = c.a["action"].isin(["transfer", "retrain"]) & v["known"] & (
+        (v["movable"] != True) | v["t"].isna() | v["retire"].isna() | (v["retire"] <= limit))  # noqa: E712
+    for r in c.rows(suspect).itertuples():
         p = c.person(r.staff_id)
         if p is None:
             continue
@@ -153,7 +175,21 @@ def transfer_route(c: _Ctx):
     cross_province, at most max_km (a planner's move decision excepted, §8), km right."""
     out = []
     into = set(c.sc.cross_province_into or [])
-    for r in c.a.loc[c.a["action"].isin(["transfer", "retrain"])].itertuples():
+    a = c.a
+    moves = a["action"].isin(["transfer", "retrain"])
+    prov = c.units["province_code"]
+    pf, pt = a["from_unit"].map(prov), a["to_unit"].map(prov)
+    crosses = (pf != pt) & ((not c.sc.cross_province) | (bool(into) & ~pt.isin(into)))
+    km = np.full(len(a), np.nan)
+    if moves.any():
+        km[moves.to_numpy()] = km_many(c, a.loc[moves, "from_unit"], a.loc[moves, "to_unit"])
+    stated = pd.to_numeric(a["km"], errors="coerce").to_numpy(dtype=float)
+    margin = 1e-6      # rows near a tolerance are checked one by one below
+    bad_km = ~(km <= c.sc.max_km + KM_TOLERANCE - margin) | ~(np.abs(km - stated) <= KM_TOLERANCE - margin)
+    suspect = moves & (~a["to_unit"].isin(c.units.index) | ~a["from_unit"].isin(c.units.index)
+                       | (a["to_unit"] == a["from_unit"]) | (a["to_position_code"] != a["position_code"])
+                       | pf.isna() | pt.isna() | crosses | bad_km)
+    for r in c.rows(suspect).itertuples():
         in_place = r.action == "retrain" and r.to_unit == r.from_unit
         if r.to_unit not in c.units.index or r.from_unit not in c.units.index or (r.to_unit == r.from_unit
                                                                                  and not in_place):
@@ -175,7 +211,10 @@ def transfer_route(c: _Ctx):
 def early_retirement_eligible(c: _Ctx):
     """Decree 154/2025: allowed by the scenario, 24–60 months early, ≥ 20 insurance years."""
     out = []
-    for r in c.a.loc[c.a["action"] == "early_retirement"].itertuples():
+    v = c.v
+    suspect = (c.a["action"] == "early_retirement") & v["known"] & (
+        (not c.sc.early_retirement) | ~((v["months"] >= 24) & (v["months"] <= 60)) | ~(v["ins"] >= 20 + 1e-6))
+    for r in c.rows(suspect).itertuples():
         p = c.person(r.staff_id)
         if p is None:
             continue
@@ -229,9 +268,11 @@ def decisions_honoured(c: _Ctx):
 def recruit_allowed(c: _Ctx):
     """Recruits only when allowed, from recruit_from_year, within the per-province yearly cap."""
     rec = c.a.loc[c.a["action"] == "recruit"]
+    year = pd.to_numeric(rec["date"].astype(str).str[:4], errors="coerce")
+    suspect = rec.loc[(not c.sc.recruit) | ~(year >= c.sc.recruit_first_year)]
     out = [_v("recruit_allowed", r.staff_id, "recruitment is not allowed" if not c.sc.recruit
               else f"before {c.sc.recruit_first_year}")
-           for r in rec.itertuples() if not c.sc.recruit or int(r.date[:4]) < c.sc.recruit_first_year]
+           for r in suspect.itertuples() if not c.sc.recruit or int(r.date[:4]) < c.sc.recruit_first_year]
     cap = c.sc.max_recruits_per_province_per_year
     if cap is not None and len(rec):
         n = rec.assign(p=rec["to_unit"].map(c.units["province_code"])).groupby(["p", "date"]).size()
@@ -240,33 +281,60 @@ def recruit_allowed(c: _Ctx):
 
 
 def _replay(c: _Ctx) -> pd.DataFrame:
-    """Per (unit, position, date): quota, staff before the date's actions, departures, arrivals."""
+    """Per (unit, position, date): quota, staff before the date's actions, departures, arrivals —
+    every pair with a quota, staff or an action that date. Rows in the order date, unit, position.
+    Counted with np.bincount over codes of the (unit, position) pairs."""
     acts = c.a.loc[c.a["action"] != "retirement"]
     leave = acts.loc[acts["action"] != "recruit"].drop_duplicates("staff_id").set_index("staff_id")
-    rows = []
     st = c.staff
+    look = leave.reindex(st.index)
+    quota_keys = list(c.quota)
+    units = np.concatenate([st["unit_code"].to_numpy(dtype=object), look["to_unit"].to_numpy(dtype=object),
+                            acts["from_unit"].to_numpy(dtype=object), acts["to_unit"].to_numpy(dtype=object),
+                            np.array([u for u, _ in quota_keys], dtype=object)])
+    positions = np.concatenate([st["position_code"].to_numpy(dtype=object),
+                                look["to_position_code"].to_numpy(dtype=object),
+                                acts["position_code"].to_numpy(dtype=object),
+                                acts["to_position_code"].to_numpy(dtype=object),
+                                np.array([p for _, p in quota_keys], dtype=object)])
+    ui, u_names = pd.factorize(units, sort=True)
+    pi, p_names = pd.factorize(positions, sort=True)
+    n_p = max(len(p_names), 1)
+    size = max(len(u_names), 1) * n_p
+    code = np.where((ui >= 0) & (pi >= 0), ui * n_p + pi, -1)
+    n_st, n_a = len(st), len(acts)
+    home_code, to_code = code[:n_st], code[n_st:2 * n_st]
+    from_a, to_a = code[2 * n_st:2 * n_st + n_a], code[2 * n_st + n_a:2 * n_st + 2 * n_a]
+    q_code = code[2 * n_st + 2 * n_a:]
+    quota = np.zeros(size, dtype=np.int64)
+    in_quota = np.zeros(size, dtype=bool)
+    quota[q_code] = np.array([c.quota[k] for k in quota_keys], dtype=np.int64)
+    in_quota[q_code] = True
+
+    def count(codes) -> np.ndarray:
+        codes = np.asarray(codes)
+        return np.bincount(codes[codes >= 0], minlength=size)
+
+    left = look["date"].astype(object).fillna("9999").to_numpy()
+    moving = look["action"].isin(["transfer", "retrain"]).to_numpy()
+    retire = st["retire"].to_numpy()
+    kind, date = acts["action"].to_numpy(dtype=object), acts["date"].to_numpy(dtype=object)
+    frames = []
     for d in c.dates:
-        t = pd.Timestamp(d)
-        here = st.loc[st["retire"] >= t]
-        look = leave.reindex(here.index)
-        gone = look["date"].astype(object).fillna("9999").to_numpy() < d
-        moved = gone & look["action"].isin(["transfer", "retrain"]).to_numpy()
-        where = np.where(moved, look["to_unit"].to_numpy(), here["unit_code"].to_numpy())
-        pos = np.where(moved, look["to_position_code"].to_numpy(), here["position_code"].to_numpy())
-        alive = ~gone | moved
-        pre = pd.DataFrame({"u": where[alive], "p": pos[alive]}).value_counts()
-        rec = acts.loc[(acts["action"] == "recruit") & (acts["date"] < d)]
-        pre = pre.add(pd.DataFrame({"u": rec["to_unit"], "p": rec["to_position_code"]}).value_counts(), fill_value=0)
-        now = acts.loc[acts["date"] == d]
-        dep = pd.DataFrame({"u": now.loc[now["action"] != "recruit", "from_unit"],
-                            "p": now.loc[now["action"] != "recruit", "position_code"]}).value_counts()
-        arr = pd.DataFrame({"u": now.loc[now["action"] != "early_retirement", "to_unit"],
-                            "p": now.loc[now["action"] != "early_retirement", "to_position_code"]}).value_counts()
-        keys = set(pre.index) | set(dep.index) | set(arr.index) | set(c.quota)
-        for u, p in keys:
-            rows.append((u, p, d, c.quota.get((u, p), 0), int(pre.get((u, p), 0)), int(dep.get((u, p), 0)),
-                         int(arr.get((u, p), 0))))
-    return pd.DataFrame(rows, columns=["u", "p", "date", "quota", "pre", "dep", "arr"])
+        here = retire >= pd.Timestamp(d).to_datetime64()
+        gone = left < d
+        moved = gone & moving
+        where = np.where(moved, to_code, home_code)
+        pre = count(where[here & (~gone | moved)]) + count(to_a[(kind == "recruit") & (date < d)])
+        now = date == d
+        dep = count(from_a[now & (kind != "recruit")])
+        arr = count(to_a[now & (kind != "early_retirement")])
+        keys = np.flatnonzero(in_quota | (pre > 0) | (dep > 0) | (arr > 0))
+        frames.append(pd.DataFrame({"u": u_names[keys // n_p],
+                                    "p": p_names[keys % n_p], "date": d,
+                                    "quota": quota[keys], "pre": pre[keys], "dep": dep[keys], "arr": arr[keys]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["u", "p", "date", "quota", "pre", "dep", "arr"])
 
 
 def quota_never_crossed(c: _Ctx):
@@ -284,7 +352,24 @@ def quota_never_crossed(c: _Ctx):
 def costs_right(c: _Ctx):
     """Each action's cost_vnd is the contract's formula (allowance tier, Decree 154, new hire)."""
     out = []
-    for r in c.a.itertuples():
+    a, v = c.a, c.v
+    kind = a["action"]
+    want = np.zeros(len(a))
+    moves = kind.isin(["transfer", "retrain"]).to_numpy()
+    want[moves] = tiers_many(c, pd.to_numeric(a.loc[moves, "km"], errors="coerce").to_numpy(dtype=float))
+    retrain = (kind == "retrain").to_numpy()
+    want[retrain] += [c.paths.get(k, (0, 0.0))[1] for k in zip(a.loc[retrain, "position_code"],
+                                                                 a.loc[retrain, "to_position_code"])]
+    er = (kind == "early_retirement").to_numpy()
+    m, ins = v["months"].to_numpy(), v["ins"].to_numpy()
+    want[er] = np.rint(v["salary"].to_numpy()[er] * (5 * m[er] / 12 + 5 + 0.5 * (ins[er] - 20)))
+    rec = (kind == "recruit").to_numpy()
+    year = pd.to_numeric(a["date"].astype(str).str[:4], errors="coerce").to_numpy(dtype=float)
+    want[rec] = np.rint(c.sc.new_hire_monthly_salary_vnd * 12 * (c.sc.end_year - year[rec] + 1))
+    cost = pd.to_numeric(a["cost_vnd"], errors="coerce").to_numpy(dtype=float)
+    # rows whose cost may be off (a margin for rounding) are checked one by one below
+    suspect = np.isnan(want) | (np.abs(cost - want) > COST_TOLERANCE_VND - 0.01) | (er & ~v["known"].to_numpy())
+    for r in c.rows(suspect).itertuples():
         if r.action == "transfer":
             want = c.tier(float(r.km))
         elif r.action == "retrain":
@@ -318,8 +403,9 @@ def everyone_accounted(c: _Ctx):
     row on their statutory date; nobody else has one."""
     end = pd.Timestamp(c.sc.end_year, 12, 31)
     early = set(c.a.loc[c.a["action"] == "early_retirement", "staff_id"])
-    want = {s: pd.Timestamp(d).strftime("%Y-%m-%d") for s, d in c.staff["retire"].items()
-            if pd.Timestamp(d) <= end and s not in early}
+    retire = pd.to_datetime(c.staff["retire"])
+    due = c.staff.loc[(retire <= end).to_numpy() & ~c.staff.index.isin(list(early))]
+    want = dict(zip(due.index, pd.DatetimeIndex(due["retire"]).strftime("%Y-%m-%d")))
     rows = c.a.loc[c.a["action"] == "retirement"]
     got = dict(zip(rows["staff_id"], rows["date"]))
     out = [_v("everyone_accounted", s, f"retires on {d} but has no retirement row") for s, d in want.items() if s not in got]

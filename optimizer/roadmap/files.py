@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -78,19 +79,33 @@ def _summary_rows(rm) -> list:
     return rows
 
 
+def _start(job):
+    """Run job() in a thread; the returned function waits for it and raises its error."""
+    failed: list[BaseException] = []
+
+    def run():
+        try:
+            job()
+        except BaseException as exc:  # noqa: BLE001 — raised by wait() below
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="roadmap.xlsx", daemon=True)
+    thread.start()
+
+    def wait():
+        thread.join()
+        if failed:
+            raise failed[0]
+    return wait
+
+
 def write_roadmap(rm, out, *, report: bool = True, units=None, provinces=None) -> list[Path]:
     """Write the roadmap's files into `out` (whole or not at all); returns the paths in `out`."""
     out = Path(out)
     tmp = _stage_dir(out)
+    wait = None
     try:
-        names = []
         actions = rm.actions[ACTION_COLUMNS]
-        write_csv_table(actions, tmp / "actions.csv", decimals={"km": 3, "cost_vnd": None,
-                                                                "training_cost_vnd": None})
-        write_csv_table(rm.units_by_year[UNITS_BY_YEAR_COLUMNS], tmp / "units_by_year.csv")
-        text = json.dumps(jsonable(rm.summary), ensure_ascii=False, indent=2, allow_nan=False)
-        (tmp / "summary.json").write_text(text + "\n", encoding="utf-8", newline="\n")
-        names += ["actions.csv", "units_by_year.csv", "summary.json"]
         vi = {"action": ACTION_VI, "lever": ACTION_VI, "decision": DECISION_VI}
         sheets = [TextSheet("Tóm tắt", _summary_rows(rm), widths=[46, 18, 18, 18, 14, 18, 14, 18])]
         sheets.append(Sheet("Biện pháp theo năm", actions, labels=LABELS_ROADMAP_VI, value_labels=vi))
@@ -98,13 +113,28 @@ def write_roadmap(rm, out, *, report: bool = True, units=None, provinces=None) -
         sheets.append(Sheet("Chi phí theo biện pháp", _cost_by_lever(actions), labels=LABELS_ROADMAP_VI,
                             value_labels=vi))
         date = pd.Timestamp(rm.scenario.start_year, 1, 1).date()
-        write_workbook(tmp / "roadmap.xlsx", sheets, date=date, title="Lộ trình về đúng biên chế")
-        names.append("roadmap.xlsx")
+        # the workbook (mostly zlib, which runs beside the GIL) is written while the CSVs and the
+        # report are made here; the files are those of writing them one after the other
+        wait = _start(lambda: write_workbook(tmp / "roadmap.xlsx", sheets, date=date,
+                                             title="Lộ trình về đúng biên chế"))
+        write_csv_table(actions, tmp / "actions.csv", decimals={"km": 3, "cost_vnd": None,
+                                                                "training_cost_vnd": None})
+        write_csv_table(rm.units_by_year[UNITS_BY_YEAR_COLUMNS], tmp / "units_by_year.csv")
+        text = json.dumps(jsonable(rm.summary), ensure_ascii=False, indent=2, allow_nan=False)
+        (tmp / "summary.json").write_text(text + "\n", encoding="utf-8", newline="\n")
+        names = ["actions.csv", "units_by_year.csv", "summary.json", "roadmap.xlsx"]
         if report:
             write_roadmap_report(rm, tmp / "report.html", provinces=provinces)
             names.append("report.html")
+        wait, waiting = None, wait
+        waiting()
         _swap_into_place(tmp, out)
     except BaseException:
+        if wait is not None:             # the workbook thread writes into tmp: let it end first
+            try:
+                wait()
+            except BaseException:  # noqa: BLE001 — the first error is the one raised
+                pass
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [out / n for n in names]

@@ -25,7 +25,7 @@ import pandas as pd
 from optimizer.reassign.eligibility import distance_lookup
 from optimizer.reassign.selection import MINISTRY_AUTHORITY, PENALTY_YEARS
 from optimizer.roadmap.retrain import training_lookup
-from optimizer.roadmap.timeline import Timeline, months_early, whole_years
+from optimizer.roadmap.timeline import Timeline, whole_years
 
 __all__ = ["ACTION_COLUMNS", "UNITS_BY_YEAR_COLUMNS", "name_actions", "units_by_year"]
 
@@ -92,8 +92,8 @@ def _choose_transfers(ds, tl: Timeline, res, used: set) -> pd.DataFrame:
 
 def _choose_early(tl: Timeline, res, used: set) -> pd.DataFrame:
     rows = []
-    persons = tl.persons.sort_values("staff_id", kind="stable")
-    by_cohort = {c: list(g["staff_id"]) for c, g in persons.groupby("cohort", sort=False)}
+    persons = tl.persons.loc[tl.persons["cohort"].isin(res.er["cohort"])].sort_values("staff_id", kind="stable")
+    by_cohort = persons.groupby("cohort", sort=False)["staff_id"].agg(list).to_dict()
     for r in res.er.sort_values(["k", "cohort"]).itertuples():
         free = [s for s in by_cohort[r.cohort] if s not in used][:int(r.count)]
         if len(free) < r.count:
@@ -101,6 +101,12 @@ def _choose_early(tl: Timeline, res, used: set) -> pd.DataFrame:
         used.update(free)
         rows += [(s, int(r.k), float(r.cost_vnd)) for s in free]
     return pd.DataFrame(rows, columns=["staff_id", "k", "cost_vnd"])
+
+
+def _months_early(t: pd.DatetimeIndex, retire) -> np.ndarray:
+    """`timeline.months_early` of each early retirement from its own decision date t."""
+    after = pd.DatetimeIndex(retire) + pd.Timedelta(days=1)
+    return ((after.year - t.year) * 12 + (after.month - t.month)).to_numpy(dtype="int64")
 
 
 def name_actions(ds, tl: Timeline, res, scenario, forced: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -143,8 +149,7 @@ def name_actions(ds, tl: Timeline, res, scenario, forced: pd.DataFrame | None = 
             "from_unit": who["unit_code"].to_numpy(), "to_unit": "", "km": np.nan,
             "cost_vnd": er["cost_vnd"].to_numpy(), "insurance_years_at_date": ins,
             "insurance_estimated": who["insurance_estimated"].to_numpy(),
-            "months_early": [int(months_early(tl.dates[k], pd.Series([d]))[0])
-                             for k, d in zip(er["k"], who["retirement_date"])]}))
+            "months_early": _months_early(t, who["retirement_date"])}))
     rec = res.recruits
     if len(rec):
         rec = rec.loc[rec.index.repeat(rec["count"])].sort_values(
@@ -197,40 +202,49 @@ def name_actions(ds, tl: Timeline, res, scenario, forced: pd.DataFrame | None = 
 
 def units_by_year(ds, tl: Timeline, actions: pd.DataFrame) -> pd.DataFrame:
     """One row per (unit, position, decision date) with staff or quota: the counts before and
-    after that date's actions (replayed from the named actions)."""
+    after that date's actions (replayed from the named actions; counted with np.bincount over
+    the rows of ``tl.pairs``)."""
     p = tl.persons
     key = ["unit_code", "position_code"]
-    rows = []
+    pairs = tl.pairs[key + ["quota", "province_code", "priority"]].reset_index(drop=True)
+    index = pd.MultiIndex.from_frame(pairs[key])
+    n = len(pairs)
+
+    def pair_of(units, positions) -> np.ndarray:
+        return index.get_indexer(pd.MultiIndex.from_arrays([np.asarray(units, dtype=object),
+                                                            np.asarray(positions, dtype=object)]))
+
+    def count(codes) -> np.ndarray:
+        return np.bincount(codes[codes >= 0], minlength=n).astype("int64")
+
     acts = actions.loc[actions["action"] != "retirement"]
     left_at = acts.loc[acts["action"].isin(["transfer", "retrain", "early_retirement"])].set_index("staff_id")["date"]
+    left = left_at.reindex(p["staff_id"]).astype(object).fillna("9999").to_numpy()
+    home_pair = pair_of(p["unit_code"], p["position_code"])
+    retire = p["retirement_date"].to_numpy()
     arrived = acts.loc[acts["action"].isin(["transfer", "retrain", "recruit"])]
+    arr_ret = p.set_index("staff_id")["retirement_date"].reindex(arrived["staff_id"]).to_numpy()
+    arr_pair = pair_of(arrived["to_unit"], arrived["to_position_code"])
+    arr_date = arrived["date"].to_numpy(dtype=object)
+    kind, date = acts["action"].to_numpy(dtype=object), acts["date"].to_numpy(dtype=object)
+    from_pair = pair_of(acts["from_unit"], acts["position_code"])
+    to_pair = pair_of(acts["to_unit"], acts["to_position_code"])
+    rows = []
     for k, t in enumerate(tl.dates):
         d = t.strftime("%Y-%m-%d")
-        gone = left_at.reindex(p["staff_id"]).astype(object).fillna("9999").to_numpy() < d
-        home = p.loc[(p["retirement_date"] >= t) & ~gone].groupby(key).size()
-        came = arrived.loc[arrived["date"] < d]
-        came_ret = pd.Series(p.set_index("staff_id")["retirement_date"].reindex(came["staff_id"]).to_numpy(),
-                             index=came.index)
-        came = came.loc[came_ret.isna() | (came_ret >= t)]
-        inn = came.groupby(["to_unit", "to_position_code"]).size()
-        inn.index.names = key
-        now = acts.loc[acts["date"] == d]
-        moves = now.loc[now["action"].isin(["transfer", "retrain"])]
-        dep = moves.groupby(["from_unit", "position_code"]).size()
-        er = now.loc[now["action"] == "early_retirement"].groupby(["from_unit", "position_code"]).size()
-        arr = moves.groupby(["to_unit", "to_position_code"]).size()
-        rec = now.loc[now["action"] == "recruit"].groupby(["to_unit", "to_position_code"]).size()
-        for s in (dep, er, arr, rec):
-            s.index.names = key
-        f = tl.pairs[key + ["quota", "province_code", "priority"]].set_index(key)
-        f = f.assign(staff_pre=home.add(inn, fill_value=0).reindex(f.index).fillna(0),
-                     departures=dep.reindex(f.index).fillna(0), early_retirements=er.reindex(f.index).fillna(0),
-                     arrivals=arr.reindex(f.index).fillna(0), recruits=rec.reindex(f.index).fillna(0))
-        f = f.astype({c: "int64" for c in ("staff_pre", "departures", "early_retirements", "arrivals", "recruits")})
+        t64 = t.to_datetime64()
+        home = count(home_pair[(retire >= t64) & ~(left < d)])
+        inn = count(arr_pair[(arr_date < d) & (np.isnat(arr_ret) | (arr_ret >= t64))])
+        now = date == d
+        moves = now & ((kind == "transfer") | (kind == "retrain"))
+        f = pairs.assign(staff_pre=home + inn, departures=count(from_pair[moves]),
+                         early_retirements=count(from_pair[now & (kind == "early_retirement")]),
+                         arrivals=count(to_pair[moves]),
+                         recruits=count(to_pair[now & (kind == "recruit")]))
         f["staff_after"] = f["staff_pre"] - f["departures"] - f["early_retirements"] + f["arrivals"] + f["recruits"]
         f["shortage_after"] = (f["quota"] - f["staff_after"]).clip(lower=0)
         f["surplus_after"] = (f["staff_after"] - f["quota"]).clip(lower=0)
-        f = f.reset_index().assign(date=d)
+        f = f.assign(date=d)
         rows.append(f.loc[(f["quota"] > 0) | (f["staff_pre"] > 0) | (f["staff_after"] > 0)])
     out = pd.concat(rows, ignore_index=True).sort_values(["date", "unit_code", "position_code"], kind="stable")
     return out[UNITS_BY_YEAR_COLUMNS].reset_index(drop=True)
@@ -242,45 +256,46 @@ def _fmt(x: float) -> str:
 
 def describe(ds, actions: pd.DataFrame, by_year: pd.DataFrame) -> pd.DataFrame:
     """The Vietnamese reason of each action, with the figures of its date."""
-    units = ds.units.set_index("unit_code")["name"]
-    pos = ds.positions.set_index("position_code")["name"]
+    units = dict(zip(ds.units["unit_code"], ds.units["name"]))
+    pos = dict(zip(ds.positions["position_code"], ds.positions["name"]))
     y = by_year.set_index(["unit_code", "position_code", "date"])
-    over = (y["staff_pre"] - y["quota"]).clip(lower=0)
-    under = (y["quota"] - y["staff_pre"]).clip(lower=0)
+    over = (y["staff_pre"] - y["quota"]).clip(lower=0).to_numpy()
+    under = (y["quota"] - y["staff_pre"]).clip(lower=0).to_numpy()
+
+    def at(values, unit_col, pos_col):
+        """values[(unit, position, date)] of each action, 0 where the key has no row."""
+        i = y.index.get_indexer(pd.MultiIndex.from_arrays([actions[unit_col], actions[pos_col], actions["date"]]))
+        return [values[j] if j >= 0 else 0 for j in i]
+
+    over_from = at(over, "from_unit", "position_code")
+    under_to = at(under, "to_unit", "position_code")
+    under_new = at(under, "to_unit", "to_position_code")
     reasons = []
-    for r in actions.itertuples():
+    for r, s, d, d_new in zip(actions.itertuples(), over_from, under_to, under_new):
         pname = pos.get(r.position_code, r.position_code)
         if r.action == "transfer" and r.decision == "move":
-            s = over.get((r.from_unit, r.position_code, r.date), 0)
-            d = under.get((r.to_unit, r.position_code, r.date), 0)
             why = f" ({r.decision_reason})" if r.decision_reason else ""
             reasons.append(f"Điều động theo quyết định của người có thẩm quyền{why}: {pname}, "
                            f"{units.get(r.from_unit)} thừa {s}, {units.get(r.to_unit)} thiếu {d} "
                            f"(ngày {r.date}); cách {_fmt(r.km)} km")
         elif r.action == "transfer":
-            s = over.get((r.from_unit, r.position_code, r.date), 0)
-            d = under.get((r.to_unit, r.position_code, r.date), 0)
             reasons.append(f"Điều động {pname}: {units.get(r.from_unit)} thừa {s} so với biên chế, "
                            f"{units.get(r.to_unit)} thiếu {d} (ngày {r.date}); cách {_fmt(r.km)} km, "
                            f"nơi ở cách nơi làm việc mới {_fmt(r.home_km)} km")
         elif r.action == "retrain":
             qname = pos.get(r.to_position_code, r.to_position_code)
-            s = over.get((r.from_unit, r.position_code, r.date), 0)
-            d = under.get((r.to_unit, r.to_position_code, r.date), 0)
             where = ("tại chỗ" if r.from_unit == r.to_unit
                      else f"đến {units.get(r.to_unit)}, cách {_fmt(r.km)} km")
             reasons.append(f"Đào tạo chuyển vị trí từ {pname} sang {qname} ({int(r.training_months)} tháng, "
                            f"chi phí đào tạo {_fmt(r.training_cost_vnd / 1e6)} triệu đồng) {where}: "
-                           f"{units.get(r.from_unit)} thừa {s} {pname}, {units.get(r.to_unit)} thiếu {d} "
+                           f"{units.get(r.from_unit)} thừa {s} {pname}, {units.get(r.to_unit)} thiếu {d_new} "
                            f"{qname} (ngày {r.date})")
         elif r.action == "early_retirement":
-            s = over.get((r.from_unit, r.position_code, r.date), 0)
             est = " (ước tính theo tuổi)" if pd.notna(r.insurance_estimated) and bool(r.insurance_estimated) else ""
             reasons.append(f"Nghỉ hưu trước tuổi theo Nghị định 154/2025/NĐ-CP: sớm {int(r.months_early)} tháng, "
                            f"{_fmt(r.insurance_years_at_date)} năm đóng BHXH{est}; {units.get(r.from_unit)} "
                            f"thừa {s} {pname} so với biên chế")
         elif r.action == "recruit":
-            d = under.get((r.to_unit, r.position_code, r.date), 0)
             reasons.append(f"Tuyển dụng trong biên chế còn trống: {units.get(r.to_unit)} thiếu {d} {pname} "
                            f"(ngày {r.date}) và không có người thừa phù hợp điều động đến")
         else:
