@@ -465,8 +465,9 @@ retirement (Decree 154/2025), recruitment within unused quota and the natural re
 Decree 135 roadmap — a MIP over aggregates, solved lexicographically (end surplus, then weighted
 shortage-years, then cost, then persons acted on, then km) and audited independently.
 
-This notebook plans **one province** (a provincial planner's own run: solved exactly in seconds);
-the national run is `staffing roadmap --out road/` (see the README for how far it gets).
+This notebook shows **the national roadmap** (as recorded by the benchmark, or recomputed here),
+then plans **one province** in detail (a provincial planner's own run: solved exactly in seconds)
+and draws the curve of shortage against budget.
 '''),
     SYNTHETIC,
     LOAD,
@@ -487,7 +488,38 @@ print(f"status {s['status']}; end surplus {s['surplus_before']} → {s['end_surp
 assert s["check"]["passed"]
 '''),
     md('''
-## Hành động theo năm / Actions by year and lever
+## Cả nước / The national roadmap
+
+The national roadmap (136,261 staff, 2026–2030) takes minutes on a 2-core machine, so by default
+the next cell shows the figures recorded by `python benchmarks/bench_roadmap.py --json
+benchmarks/results/roadmap_national.json` (status, gap, per-date totals, cost by lever). Set
+`RUN_NATIONAL = True` to recompute them here with `plan_roadmap(ds, Scenario())`.
+'''),
+    code('''
+import json
+from pathlib import Path
+
+import optimizer
+
+RUN_NATIONAL = False
+if RUN_NATIONAL:
+    national = plan_roadmap(ds, Scenario()).summary
+    origin = "computed now"
+else:
+    path = Path(optimizer.__file__).resolve().parents[1] / "benchmarks" / "results" / "roadmap_national.json"
+    national = json.loads(path.read_text(encoding="utf-8"))
+    origin = f"recorded by the benchmark ({path.name}, {national['recorded']})"
+print(f"national roadmap, {origin}: status {national['status']}, "
+      f"end surplus {national['objective']['end_surplus']:,.0f}, "
+      f"weighted shortage-years {national['objective']['shortage_years']:,.0f}, "
+      f"cost {national['objective']['cost_vnd'] / 1e9:,.1f} bn VND")
+pd.DataFrame(national["per_date"]).set_index("date")
+'''),
+    code('''
+pd.Series(national["cost_by_lever"], name="VND").to_frame().assign(bn_VND=lambda d: d["VND"] / 1e9)
+'''),
+    md('''
+## Hành động theo năm / Actions by year and lever (one province)
 
 Natural retirements need no decision; the other rows are the plan's decisions, each with its
 person, position, units, date, cost, signing authority and reason ("6 rõ").
