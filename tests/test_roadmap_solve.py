@@ -94,3 +94,46 @@ def test_a_stage_highs_refuses_keeps_the_earlier_optimum_and_a_valid_bound(monke
     # b's bound: its LP without the first stage's row (0: take nothing) — valid, not tight
     assert values["b"] in (1.0, 3.0) and bounds["b"] == 0.0 and stages[1]["status"] == "feasible"
     assert stages[1]["batches_refused_numerically"] == 1
+
+
+def test_a_rounded_lp_point_that_breaks_a_row_is_not_taken_as_proven(monkeypatch):
+    # min x0 s.t. 1e9·x0 ≥ 1e9 − 1e-3 (x0 integer): an LP answer of 1 − 1e-12 rounds to 1, fine;
+    # pretend the LP returned 0.9999995 (within INTEGRAL) for  1e9·x0 ≤ 999,999,600: rounding to 1
+    # breaks that row by 400, so the block must go to the MIP (whose answer is x0 = 0)
+    A = sp.csr_matrix(np.array([[1e9]]))
+    lb, ub, integer = np.zeros(1), np.ones(1), np.ones(1, bool)
+    rlb, rub = np.array([-np.inf]), np.array([999_999_600.0])
+    real = S._solve_one
+    calls = []
+
+    def lp_says_almost_one(A_, lb_, ub_, integer_, *rest):
+        calls.append(bool(integer_.any()))
+        if not integer_.any():
+            return "optimal", np.array([0.9999995]), -0.9999995
+        return real(A_, lb_, ub_, integer_, *rest)
+
+    monkeypatch.setattr(S, "_solve_one", lp_says_almost_one)
+    st, x, bound, mips = S._solve_stage(A, lb, ub, integer, rlb, rub, np.array([-1.0]), np.array([0]), None, "highs")
+    assert (st, list(x), mips) == ("optimal", [0.0], 1) and calls == [False, True]
+
+
+def test_a_refused_stage_whose_lp_fails_too_adds_a_zero_bound(monkeypatch):
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    real_stage, real_one = S._solve_stage, S._solve_one
+    second = np.array([3.0, 1.0, 0.0])
+
+    def refuse_the_second_stage(*args):
+        if 3.0 in args[6]:
+            raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
+        return real_stage(*args)
+
+    def unknown_lp_for_the_second(A_, lb_, ub_, integer_, rlb_, rub_, c, *rest):
+        if 3.0 in c:
+            return "unknown", None, None
+        return real_one(A_, lb_, ub_, integer_, rlb_, rub_, c, *rest)
+
+    monkeypatch.setattr(S, "_solve_stage", refuse_the_second_stage)
+    monkeypatch.setattr(S, "_solve_one", unknown_lp_for_the_second)
+    sol, status, values, bounds, gaps, stages, *_ = S.solve_lexicographic(
+        A, lb, ub, integer, rlb, rub, {"a": -np.ones(3), "b": second}, {"a": 0.0, "b": 0.0}, workers=1)
+    assert status == "feasible" and values["a"] == -2.0 and bounds["b"] == 0.0

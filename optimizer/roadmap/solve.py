@@ -52,6 +52,8 @@ HIGHS_OPTIONS = "presolve=off"
 WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
 #: a value this close to an integer is that integer (HiGHS's MIP feasibility tolerance)
 INTEGRAL = 1e-6
+#: a row is kept by a rounded LP point within INTEGRAL + this × |activity| of its bounds
+ROW_TOLERANCE = 1e-9
 
 
 def blocks_of(A: sp.csr_matrix, coupling_rows: np.ndarray) -> list[np.ndarray]:
@@ -140,9 +142,18 @@ def _solve_stage(A, lb, ub, integer, rlb, rub, c, which, time_limit, solver, lp_
         return _solve_one(A, lb, ub, integer, rlb, rub, c, _left(time_limit, t0), solver) + (1,)
     frac = integer & (np.abs(x - np.rint(x)) > INTEGRAL)
     x = np.where(integer, np.rint(x), x)
-    if not frac.any():
+    # a block whose rounded point breaks a row (a large coefficient times a value rounded by up to
+    # INTEGRAL) is not proven by its LP: it goes to the MIP with the fractional ones
+    act = A @ x
+    slack = INTEGRAL + ROW_TOLERANCE * np.abs(act)
+    bad_rows = np.flatnonzero((act < rlb - slack) | (act > rub + slack))
+    bad = np.zeros(len(x), bool)
+    bad[frac] = True
+    if len(bad_rows):
+        bad[A[bad_rows].indices] = True
+    if not bad.any():
         return "optimal", x, float(c @ x), 0
-    cols = np.isin(which, np.unique(which[frac]))
+    cols = np.isin(which, np.unique(which[bad]))
     sub = A.tocsc()[:, cols].tocsr()
     rows = np.flatnonzero(np.diff(sub.indptr))
     st, xm, bm = _solve_one(sub[rows], lb[cols], ub[cols], integer[cols], rlb[rows], rub[rows], c[cols],
@@ -214,8 +225,18 @@ def _solve_batch_with(task, lp_first, tolerate=False):
                 raise
             x = np.zeros(len(lb)) if x is None else x         # no action is always allowed
             if len(group) == 1:
-                _, xl, _ = _solve_one(sub, lb, ub, np.zeros(len(lb), bool), rlb, rub, c, left, solver)
-                per_stage[group[0]]["bound"] += min(float(c @ xl), float(c @ np.rint(x)))
+                # the stage's LP without the earlier stages' rows bounds it whatever they hold; if
+                # even that fails, 0 (every objective's coefficients and variables are ≥ 0)
+                lp_bound = 0.0
+                try:
+                    left = None if deadline is None else deadline - time.time()
+                    st_l, xl, _ = _solve_one(sub, lb, ub, np.zeros(len(lb), bool), rlb, rub, c,
+                                             None if left is None else max(1.0, left), solver)
+                    if st_l == "optimal":
+                        lp_bound = float(c @ xl)
+                except Refused:
+                    pass
+                per_stage[group[0]]["bound"] += min(lp_bound, float(c @ np.rint(x)))
             per_stage[group[0]]["refused"] = per_stage[group[0]].get("refused", 0) + 1
             stopped_at = group[0]
             break
