@@ -29,7 +29,7 @@ from models.validation import DatasetError, group
 from optimizer.compare import compare as run_compare
 from optimizer.compare import print_comparison, sweep, sweep_overrides, write_comparison
 from optimizer.officers import PostingError, post_officers, write_postings
-from optimizer.output.outputs import write_outputs
+from optimizer.output.outputs import report_worker, write_outputs
 from optimizer.output.staging import OutputFolderError, WriteAborted, check_output_folder, staged_output
 from optimizer.plan import PlanAuditError
 from optimizer.plan import solve as solve_plan
@@ -249,7 +249,9 @@ def solve(
               "selection": "choosing who goes", "audit": "independent audit", "officers": "posting officers",
               "fairness": "the leximin-fair plan", "explain": "explaining what stays short"}
     t0 = time.perf_counter()
-    with console.status("reading and validating the dataset…") as status:
+    # report.html is drawn by a worker forked now, which imports matplotlib while this process
+    # reads and solves, and draws beside the plan's files (optimizer/output/outputs.py)
+    with report_worker(report) as worker, console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
         if scen.conversions and (ds.conversions is None or ds.conversions.empty):
@@ -269,8 +271,8 @@ def solve(
             raise typer.Exit(1) from None
         status.update("writing the files…")
         with staged_output(out) as folder:
-            # report.html is drawn in a forked worker beside the plan's files (optimizer/output/outputs.py)
-            written = write_outputs(plan, folder, report=report, units=ds.units, provinces=ds.provinces)
+            written = write_outputs(plan, folder, report=report, units=ds.units, provinces=ds.provinces,
+                                    worker=worker)
     s = plan.summary
     filled = s["shortage_before"] - s["shortage_after"]
     console.print(f"[green]✓[/] plan {s['status']} ({s['method']}), audit "

@@ -6,6 +6,8 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from models.scenario import Scenario
 from optimizer.explain.audit import check_explanations
@@ -214,3 +216,25 @@ def test_road_distance_is_the_one_that_counts():
     assert r["nearest_surplus_km"] == pytest.approx(75.0)
     assert r["km_to_reach"] == 75
     assert check_explanations(ds, plan.scenario, plan.transfers, plan.explain) == []
+
+
+# --------------------------------------------------------------------------- the nearest unit, one pass
+
+@settings(max_examples=60, deadline=None)
+@given(hs.lists(hs.tuples(hs.integers(0, 6), hs.sampled_from([0.0, 1.5, 2.25, 7.0, 40.0]), hs.integers(0, 9)),
+                min_size=1, max_size=40), hs.booleans())
+def test_the_nearest_unit_is_the_sorted_joins_first_row(pairs, shuffled):
+    """`_nearest` (segment minima, no sort) against the definition: sort the join by row, km, unit
+    index and keep each row's first — ties at equal km go to the smaller unit index."""
+    from optimizer.explain.reasons import _nearest
+
+    class Codes:
+        units = pd.Index([f"U{i:02d}" for i in range(10)])
+    j = pd.DataFrame(pairs, columns=["row", "km", "u_o"])
+    if not shuffled:
+        j = j.sort_values("row", kind="stable")
+    got = _nearest(j.reset_index(drop=True), Codes)
+    first = j.sort_values(["row", "km", "u_o"], kind="stable").drop_duplicates("row")
+    assert got.index.tolist() == first["row"].tolist()
+    assert got["nearest"].tolist() == [f"U{u:02d}" for u in first["u_o"]]
+    assert got["nearest_km"].tolist() == first["km"].tolist()

@@ -27,7 +27,8 @@ import optimizer.output.plan_files as plan_files
 from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
 from models.io import read_dataset
 from models.scenario import Scenario
-from optimizer.output.outputs import ReportWorkerError, write_outputs
+from optimizer.output.outputs import ReportWorkerError, report_worker, write_outputs
+from optimizer.output.staging import WriteAborted, staged_output
 from optimizer.plan import solve
 
 pytestmark = pytest.mark.skipif(not outputs.can_fork(), reason="the worker needs os.fork")
@@ -55,6 +56,15 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit status waits for whoever reaps orphans here)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return alive(pid)
+    return state != "Z"
 
 
 def wait_for(path: Path, seconds: float = 60) -> str:
@@ -93,7 +103,18 @@ def _csv_writers(log: Path) -> dict[str, str]:
     return dict(lines)
 
 
-def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch):
+def _write(plan, folder: Path, ds, early: bool) -> list[Path]:
+    """`write_outputs` with its worker forked there (``early`` False) or beforehand by
+    `report_worker`, as `staffing solve --out` does (True)."""
+    if not early:
+        return write_outputs(plan, folder, units=ds.units, provinces=ds.provinces, parallel=True)
+    with report_worker() as worker:
+        assert worker is not None and worker.pid != os.getpid()
+        return write_outputs(plan, folder, units=ds.units, provinces=ds.provinces, worker=worker)
+
+
+@pytest.mark.parametrize("early", [False, True], ids=["forked-at-write", "forked-early"])
+def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, plan_and_data, monkeypatch, early):
     plan, ds = plan_and_data
     pid_file, csv_log = tmp_path / "drawn-by", tmp_path / "csv-by"
     real_draw = outputs._draw
@@ -103,7 +124,7 @@ def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, pl
         return real_draw(*a, **k)
     monkeypatch.setattr(outputs, "_draw", drawn)
     _record_csv(monkeypatch, csv_log)
-    two = write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, parallel=True)
+    two = _write(plan, tmp_path / "two", ds, early)
     worker = pid_file.read_text()
     assert int(worker) != os.getpid()
     by = _csv_writers(csv_log)                        # each CSV file once, by one of the two
@@ -116,8 +137,9 @@ def test_the_report_is_drawn_in_another_process_with_the_same_bytes(tmp_path, pl
     assert not (tmp_path / "none" / "report.html").exists()
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["forked-at-write", "forked-early"])
 @pytest.mark.parametrize("busy", ["worker", "main"])
-def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monkeypatch, busy):
+def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monkeypatch, busy, early):
     """While one side is held busy until every CSV file exists, the other writes them all."""
     plan, ds = plan_and_data
     out, csv_log = tmp_path / "out", tmp_path / "csv-by"
@@ -134,7 +156,7 @@ def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monk
     else:
         monkeypatch.setattr(outputs, "_draw", quick_draw)
         monkeypatch.setattr(plan_files, "_write_xlsx", held(plan_files._write_xlsx))
-    write_outputs(plan, out, units=ds.units, provinces=ds.provinces, parallel=True)
+    _write(plan, out, ds, early)
     writers = set(_csv_writers(csv_log).values())
     assert len(writers) == 1
     assert (writers == {str(os.getpid())}) == (busy == "worker")
@@ -239,9 +261,11 @@ def test_the_worker_error_names_the_report_and_says_nothing_was_written(tmp_path
         write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, parallel=True)
 
 
-def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path, tiny, monkeypatch):
-    """SIGTERM arriving as the worker is forked: held on both sides, then it ends the worker and
-    aborts the write here (exit 143), never running on the worker's copy of this stack."""
+def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path, plan_and_data, monkeypatch):
+    """SIGTERM arriving as the worker is forked at write time: held on both sides, then it ends
+    the worker and aborts the write here (`WriteAborted`, which the CLI turns into exit 143),
+    never running on the worker's copy of this stack."""
+    plan, ds = plan_and_data
     out = tmp_path / "plan"
     forked = []
     real_fork = os.fork
@@ -254,11 +278,50 @@ def test_a_signal_during_the_fork_waits_until_the_worker_can_be_stopped(tmp_path
         return pid
     monkeypatch.setattr(outputs.os, "fork", fork)
     monkeypatch.setattr(outputs, "_draw", quick_draw)
-    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(out), "--max-km", "10"])
-    assert result.exit_code == 128 + signal.SIGTERM, result.output
-    assert "nothing was written" in result.output and "Traceback" not in result.output
+    with pytest.raises(WriteAborted):
+        with staged_output(out) as folder:
+            write_outputs(plan, folder, units=ds.units, provinces=ds.provinces, parallel=True)
     assert not out.exists() and siblings(out) == []
     assert len(forked) == 1 and not alive(forked[0])
+
+
+def _early_signal_child(pid_file: Path, log: Path, args: list[str]) -> None:
+    """The real app in a forked process; SIGTERM arrives as `report_worker` forks (before the
+    dataset is read), the worker's pid is recorded."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    real_fork = os.fork
+
+    def fork():
+        os.kill(os.getpid(), signal.SIGTERM)
+        pid = real_fork()
+        if pid:
+            pid_file.write_text(str(pid))
+        return pid
+    outputs.os.fork = fork
+    cli.app(args, prog_name="staffing")
+
+
+def test_a_signal_during_the_early_fork_ends_the_command_and_its_worker(tmp_path, tiny):
+    """SIGTERM as the report worker is forked at the start of `solve --out`: held on both sides
+    until each is ready, then it ends both with the default action (nothing is being written
+    yet); no worker is left, nothing is written."""
+    out, pid_file, log = tmp_path / "plan", tmp_path / "worker-pid", tmp_path / "log"
+    proc = get_context("fork").Process(target=_early_signal_child, args=(
+        pid_file, log, ["solve", str(tiny), "--out", str(out), "--max-km", "10"]))
+    proc.start()
+    proc.join(60)
+    if proc.is_alive():
+        proc.kill()
+        pytest.fail("the command did not end on SIGTERM")
+    assert proc.exitcode == -signal.SIGTERM, log.read_text()
+    worker = int(wait_for(pid_file))
+    deadline = time.monotonic() + 30
+    while running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(worker)
+    assert not out.exists() and siblings(out) == []
 
 
 def test_the_worker_prints_through_its_own_streams(tmp_path, plan_and_data, monkeypatch):
@@ -294,3 +357,82 @@ def test_the_worker_prints_through_its_own_streams(tmp_path, plan_and_data, monk
         signal.signal(signal.SIGALRM, previous)
         lock.release()
     assert written[-1].read_text() == "report"
+
+
+# --------------------------------------------------------------------------- the early worker
+
+def test_an_early_worker_never_given_the_plan_is_stopped_and_reaped(plan_and_data):
+    """A bad dataset, an audit failure, Ctrl-C: the worker forked before reading is killed and
+    reaped when its block is left, with or without an error."""
+    with report_worker() as worker:
+        pid = worker.pid
+        assert alive(pid)
+    assert not alive(pid)
+    with pytest.raises(ZeroDivisionError):
+        with report_worker() as worker:
+            pid = worker.pid
+            1 / 0
+    assert not alive(pid)
+    with report_worker(False) as none:
+        assert none is None
+
+
+def test_an_early_worker_that_died_fails_the_write_and_nothing_is_put_in_place(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    out = tmp_path / "plan"
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_DFL)    # as the CLI has it: the plan sent
+    try:                                                         # to a dead worker must not kill us
+        with report_worker() as worker:
+            os.kill(worker.pid, signal.SIGKILL)
+            with pytest.raises(ReportWorkerError, match="killed by SIGKILL.*nothing was written"):
+                with staged_output(out) as folder:
+                    write_outputs(plan, folder, units=ds.units, provinces=ds.provinces, worker=worker)
+            pid = worker.pid
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+    assert not alive(pid)
+    assert not out.exists() and siblings(out) == []
+
+
+def test_an_early_worker_failing_to_draw_names_the_error(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    monkeypatch.setattr(outputs, "_draw", lambda *a, **k: 1 / 0)
+    with report_worker() as worker:
+        with pytest.raises(ReportWorkerError, match=r"report\.html and CSV files failed: ZeroDivisionError"):
+            write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, worker=worker)
+        with pytest.raises(ValueError, match="one report"):   # a worker draws one report
+            write_outputs(plan, tmp_path / "again", units=ds.units, provinces=ds.provinces, worker=worker)
+
+
+def test_solve_out_forks_its_worker_before_reading_and_hands_it_the_plan(tmp_path, tiny, monkeypatch):
+    """The CLI's wiring: the worker is forked before the dataset is read (so matplotlib is
+    imported meanwhile) and is the one `write_outputs` is given; without a report, none is."""
+    events = []
+    real_worker, real_read, real_write = cli.report_worker, cli._load_or_exit, cli.write_outputs
+
+    def worker(enabled=True):
+        events.append(("worker", enabled))
+        return real_worker(enabled)
+
+    def read(*a, **k):
+        events.append(("read",))
+        return real_read(*a, **k)
+
+    def write(*a, worker=None, **k):
+        events.append(("write", worker is not None))
+        return real_write(*a, worker=worker, **k)
+    monkeypatch.setattr(cli, "report_worker", worker)
+    monkeypatch.setattr(cli, "_load_or_exit", read)
+    monkeypatch.setattr(cli, "write_outputs", write)
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(tmp_path / "a"), "--max-km", "10"])
+    assert result.exit_code == 0, result.output
+    assert events == [("worker", True), ("read",), ("write", True)]
+    assert (tmp_path / "a" / "report.html").read_text() == "report"
+    events.clear()
+    result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(tmp_path / "b"), "--max-km", "10",
+                                     "--no-report"])
+    assert result.exit_code == 0, result.output
+    assert events == [("worker", False), ("read",), ("write", False)]
+    assert not (tmp_path / "b" / "report.html").exists()

@@ -204,12 +204,25 @@ def _join_sizes(scenario, L: pd.DataFrame, R: pd.DataFrame) -> np.ndarray:
 
 
 def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
-    """Per left row (column ``row``): the nearest other unit and its km (ties: the smaller code)."""
+    """Per left row (column ``row``): the nearest other unit and its km (ties: the smaller code).
+
+    One pass over the join, no sort of it: the join comes in row order (an inner merge keeps the
+    left order; else it is put so, by row only), each row's least km and then, among the pairs at
+    that km, its least unit index are segment minima (`np.minimum.reduceat`)."""
     if j.empty:
         return pd.DataFrame(columns=["nearest", "nearest_km"], index=pd.Index([], name="row"))
-    s = j.sort_values(["row", "km", "u_o"], kind="stable").drop_duplicates("row")
-    return pd.DataFrame({"nearest": codes.units[s["u_o"].to_numpy()].to_numpy(),
-                         "nearest_km": s["km"].to_numpy()}, index=s["row"].to_numpy())
+    row = j["row"].to_numpy(np.int64)
+    km = j["km"].to_numpy(float)
+    other = j["u_o"].to_numpy(np.int64)
+    if (row[1:] < row[:-1]).any():
+        order = np.argsort(row, kind="stable")
+        row, km, other = row[order], km[order], other[order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    least = np.minimum.reduceat(km, starts)
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(row)]))
+    at_least = np.where(km == least[segment], other, np.iinfo(np.int64).max)
+    unit = np.minimum.reduceat(at_least, starts)
+    return pd.DataFrame({"nearest": codes.units[unit].to_numpy(), "nearest_km": least}, index=row[starts])
 
 
 def _moved_keys(moves: pd.DataFrame, codes: _Codes, left_receives: bool) -> np.ndarray:

@@ -8,8 +8,13 @@ of the two is free first.
 Why. On the national plan, drawing the report (importing matplotlib, four figures) and writing
 plan.xlsx take about as long each, the CSV files a fraction of that, and none needs another: they
 read the finished `Plan` and the tables `plan_files.plan_writes` prepares once (for the CSV files
-and the workbook alike). A forked child has all of it already (no pickling, no second start-up of
-Python), so the two sides run side by side (benchmarks/README.md, "solve / validate"). The CSV
+and the workbook alike). A child forked here has all of it already (no pickling, no second
+start-up of Python), so the two sides run side by side (benchmarks/README.md, "solve / validate").
+
+`staffing solve --out` goes one step further: `report_worker` forks the worker before the dataset
+is read, so that it imports matplotlib (about a third of the report's time) while this process
+reads and solves; the finished plan is then sent to it pickled (national: 21 MB, 0.06 s each way)
+by a thread, while this process writes its own files. The CSV
 files are a queue both sides take from when done with their own file: one byte per file in a
 pipe filled (and its writing end closed) before the fork; a read of one byte is atomic, so each
 file is taken by exactly one side, and an empty pipe reads as the end. Every file has the bytes
@@ -33,10 +38,12 @@ or without the report, everything is written here, one file after the other, as 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
 import threading
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +51,8 @@ import pandas as pd
 from optimizer.output.plan_files import plan_writes, write_plan
 from optimizer.output.staging import CAUGHT_SIGNALS
 
-__all__ = ["write_outputs", "ReportWorkerError", "REPORT_NAME", "can_fork", "shared"]
+__all__ = ["write_outputs", "report_worker", "ReportWorker", "ReportWorkerError", "REPORT_NAME", "can_fork",
+           "shared"]
 
 REPORT_NAME = "report.html"
 #: The longest message the worker sends back about its failure (bytes).
@@ -73,8 +81,11 @@ def shared(path: Path) -> bool:
 
 
 def _take_from(queue: int, writes) -> None:
-    """Write the files of the queue (one byte = the index of a file) until it is empty."""
+    """Write the files of the queue (one byte = the index of a file) until it is empty.
+    ``writes``: `plan_writes`' list, or a function making it (called at the first file taken)."""
     while (taken := os.read(queue, 1)):
+        if callable(writes):
+            writes = writes()
         writes[taken[0]][1]()
 
 
@@ -101,36 +112,71 @@ class _Held:
             signal.raise_signal(s)
 
 
+def _own_streams() -> None:
+    # own text streams: the parent's may be a progress display's proxies whose locks another
+    # thread held at the fork (a warning printed here would then wait for ever)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+
+
+def _fail(wfd: int, e: BaseException) -> None:
+    text = "".join(traceback.format_exception_only(type(e), e)).strip() or type(e).__name__
+    try:
+        os.write(wfd, text.encode("utf-8", "replace")[:_MESSAGE_MAX])
+    except OSError:
+        pass
+
+
 def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, held: _Held) -> None:
     """The worker's whole life: draw, then take from the queue, report failure on `wfd`, leave
     by `os._exit`."""
     code = 1
     try:
         held.release(signal.SIG_DFL)                 # a signal from now on (or held) ends the worker
-        # own text streams: the parent's may be a progress display's proxies whose locks another
-        # thread held at the fork (a warning printed here would then wait for ever)
-        sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
-        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+        _own_streams()
         _draw(plan, path, units, provinces)
         _take_from(queue, writes)
         code = 0
     except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
-        text = "".join(traceback.format_exception_only(type(e), e)).strip() or type(e).__name__
-        try:
-            os.write(wfd, text.encode("utf-8", "replace")[:_MESSAGE_MAX])
-        except OSError:
-            pass
+        _fail(wfd, e)
     finally:
         os._exit(code)
 
 
-def _read_all(fd: int) -> str:
+def _warm_child(data: int, queue: int, wfd: int, held: _Held) -> None:
+    """The life of a worker forked before the plan exists (`report_worker`): import the report's
+    modules (matplotlib) while the parent reads and solves, then read the plan sent on `data`
+    (pickled), draw, take from the queue; an empty `data` (the plan never came) ends it quietly."""
+    code = 1
+    try:
+        held.release(signal.SIG_DFL)
+        _own_streams()
+        try:
+            import optimizer.output.report  # noqa: F401 — the import is the point; `_draw` reports its failure
+        except Exception:   # noqa: BLE001
+            pass
+        payload = _read_bytes(data)
+        if payload:
+            plan, path, units, provinces, folder = pickle.loads(payload)
+            del payload
+            _draw(plan, path, units, provinces)
+            _take_from(queue, lambda: plan_writes(plan, folder))
+        code = 0
+    except BaseException as e:   # noqa: BLE001
+        _fail(wfd, e)
+    finally:
+        os._exit(code)
+
+
+def _read_bytes(fd: int) -> bytes:
     chunks = []
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks).decode("utf-8", "replace")
+    while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_all(fd: int) -> str:
+    return _read_bytes(fd).decode("utf-8", "replace")
 
 
 def _stop(pid: int) -> None:
@@ -145,41 +191,139 @@ def _stop(pid: int) -> None:
         pass
 
 
+class ReportWorker:
+    """A report worker forked early (`report_worker`): its pid, the pipe the plan goes down, the
+    CSV queue (both ends; the parent fills and closes the writing end when the plan's files are
+    known) and the pipe its failure comes back on."""
+
+    def __init__(self, pid: int, data: int, queue: int, fill: int, rfd: int) -> None:
+        self.pid, self.data, self.queue, self.fill, self.rfd = pid, data, queue, fill, rfd
+        self.used = False
+
+    def _close(self) -> None:
+        for fd in (self.data, self.fill, self.queue, self.rfd):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.data = self.fill = self.queue = self.rfd = -1
+
+
+@contextmanager
+def report_worker(enabled: bool = True):
+    """A worker for `write_outputs` forked now — before the dataset is read — so that importing
+    matplotlib (≈ 0.4–0.5 s of the report's 1.5 s on the national plan) runs beside reading and
+    solving instead of after them. Yields the `ReportWorker` to pass as ``write_outputs(worker=)``,
+    or None when not ``enabled`` or without `os.fork`. A worker the plan never reached (a bad
+    dataset, an audit failure, Ctrl-C) is killed and reaped on leaving; it has written nothing."""
+    if not (enabled and can_fork()):
+        yield None
+        return
+    fds: list[int] = []
+    held = _Held()
+    try:
+        data_r, data_w = os.pipe()
+        queue, fill = os.pipe()
+        rfd, wfd = os.pipe()
+        fds = [data_r, data_w, queue, fill, rfd, wfd]
+        pid = os.fork()
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        held.release()
+        raise
+    if pid == 0:                                     # the worker
+        for fd in (data_w, fill, rfd):
+            os.close(fd)
+        _warm_child(data_r, queue, wfd, held)        # never returns
+    os.close(data_r), os.close(wfd)
+    worker = ReportWorker(pid, data_w, queue, fill, rfd)
+    try:
+        held.release()
+        yield worker
+    finally:
+        if not worker.used:                          # never given the plan: stop it
+            worker._close()
+            _stop(pid)
+
+
+def _send(fd: int, payload: bytes, failed: list) -> None:
+    """Write ``payload`` whole to ``fd`` and close it (a thread: the worker reads while this
+    process writes its own files); a worker that is gone (EPIPE) is left to `write_outputs`."""
+    try:
+        if hasattr(signal, "SIGPIPE"):   # the CLI takes SIGPIPE's default action (death): EPIPE instead
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as e:
+        failed.append(e)
+    finally:
+        os.close(fd)
+
+
 def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
-                  provinces: pd.DataFrame | None = None, parallel: bool | None = None) -> list[Path]:
+                  provinces: pd.DataFrame | None = None, parallel: bool | None = None,
+                  worker: ReportWorker | None = None) -> list[Path]:
     """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
     report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked worker
-    meanwhile, the CSV files shared out; a failure of either side raises (module docstring)."""
+    meanwhile, the CSV files shared out; a failure of either side raises (module docstring).
+    ``worker``: one forked earlier by `report_worker` (the plan is sent to it pickled); else the
+    worker is forked here."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_NAME
+    if worker is not None and (not report or worker.used):
+        raise ValueError("write_outputs: a report worker draws one report, and only with report=True")
     if not report:
         return write_plan(plan, folder)
-    if not (can_fork() if parallel is None else parallel):
+    if worker is None and not (can_fork() if parallel is None else parallel):
         written = write_plan(plan, folder)
         written.append(_draw(plan, path, units, provinces))
         return written
     writes = plan_writes(plan, folder)               # the tables, prepared once, before the fork
-    queue, fill = os.pipe()
-    try:
-        os.write(fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))   # ≤ a dozen files
-    finally:
-        os.close(fill)
-    rfd, wfd = os.pipe()
-    held = _Held()
-    try:
-        pid = os.fork()
-    except BaseException:
-        os.close(queue), os.close(rfd), os.close(wfd)
-        held.release()
-        raise
-    if pid == 0:                                     # the worker
-        os.close(rfd)
-        _child(plan, path, units, provinces, queue, writes, wfd, held)   # never returns
-    os.close(wfd)
+    queue_items = bytes(i for i, (p, _) in enumerate(writes) if shared(p))   # ≤ a dozen files
+    sender = None
+    failed: list = []
+    if worker is not None:
+        worker.used = True
+        pid, queue, rfd = worker.pid, worker.queue, worker.rfd
+        try:
+            os.write(worker.fill, queue_items)
+            os.close(worker.fill)
+            worker.fill = -1
+            payload = pickle.dumps((plan, path, units, provinces, folder), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            worker._close()
+            _stop(pid)
+            raise
+        sender = threading.Thread(target=_send, args=(worker.data, payload, failed), daemon=True)
+        worker.data = -1                             # the sender closes it
+        sender.start()
+        del payload
+    else:
+        queue, fill = os.pipe()
+        try:
+            os.write(fill, queue_items)
+        finally:
+            os.close(fill)
+        rfd, wfd = os.pipe()
+        held = _Held()
+        try:
+            pid = os.fork()
+        except BaseException:
+            os.close(queue), os.close(rfd), os.close(wfd)
+            held.release()
+            raise
+        if pid == 0:                                 # the worker
+            os.close(rfd)
+            _child(plan, path, units, provinces, queue, writes, wfd, held)   # never returns
+        os.close(wfd)
     reaped = False
     try:
-        held.release()                               # a signal held meanwhile acts here (WriteAborted)
+        if worker is None:
+            held.release()                           # a signal held meanwhile acts here (WriteAborted)
         for p, write in writes:
             if not shared(p):
                 write()
@@ -190,11 +334,17 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
     finally:
         os.close(rfd)
         os.close(queue)
+        if worker is not None:
+            worker.rfd = worker.queue = -1
         if not reaped:                               # this side failed or was interrupted
             _stop(pid)
-    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message:
+        if sender is not None:
+            sender.join()
+    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message or failed:
         names = f"{REPORT_NAME} and CSV files"
         why = (f"was killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
-               else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}")
+               else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}"
+               if message or os.waitstatus_to_exitcode(status) != 0
+               else f"did not take the plan: {failed[0]}")
         raise ReportWorkerError(f"the worker process writing {names} {why}; nothing was written")
     return [p for p, _ in writes] + [path]
