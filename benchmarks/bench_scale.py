@@ -50,6 +50,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,11 +148,19 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
     except ImportError:      # a tree from before the worker (this script copied into it, to compare)
         from optimizer.output.plan_files import write_plan
 
-        def write_outputs(plan, out, *, report, units, provinces, parallel):
+        def write_outputs(plan, out, *, report, units, provinces, parallel, **_):
             write_plan(plan, out)
             if report:
                 from optimizer.output.report import write_report
                 write_report(plan, out / "report.html", units=units, provinces=provinces)
+    try:                     # as `staffing solve --out`: the worker forked before the dataset is read
+        from optimizer.output.outputs import report_worker
+    except ImportError:      # a tree from before the early worker: forked when the files are written
+        def report_worker(enabled=True):
+            return nullcontext(None)
+    early = report_worker(bool(report) and parallel is not False)
+    worker = early.__enter__()      # left in the `finally` after writing (an error before: the worker
+                                    # reads the end of its pipe when this process exits, and ends)
     stages: dict[str, dict] = {}
     mark = {"name": "read_validate", "t": time.perf_counter()}
 
@@ -176,7 +185,11 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
         opts["solver"] = solver
     plan = solve(ds, Scenario(**opts), progress=progress)
     close("write")       # as `staffing solve --out` does: with --report, report.html in a forked worker
-    write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel)
+    try:
+        write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel,
+                      **({"worker": worker} if worker is not None else {}))
+    finally:
+        early.__exit__(None, None, None)
     close(None)
     s = plan.summary
     with zipfile.ZipFile(Path(out) / "plan.xlsx") as z:

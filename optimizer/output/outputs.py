@@ -282,30 +282,32 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
         written = write_plan(plan, folder)
         written.append(_draw(plan, path, units, provinces))
         return written
-    writes = plan_writes(plan, folder)               # the tables, prepared once, before the fork
-    queue_items = bytes(i for i, (p, _) in enumerate(writes) if shared(p))   # ≤ a dozen files
     sender = None
     failed: list = []
-    if worker is not None:
+    if worker is not None:                           # the plan goes first: the worker draws meanwhile
         worker.used = True
         pid, queue, rfd = worker.pid, worker.queue, worker.rfd
         try:
-            os.write(worker.fill, queue_items)
+            payload = pickle.dumps((plan, path, units, provinces, folder), protocol=pickle.HIGHEST_PROTOCOL)
+            sender = threading.Thread(target=_send, args=(worker.data, payload, failed), daemon=True)
+            worker.data = -1                         # the sender closes it
+            sender.start()
+            del payload
+            writes = plan_writes(plan, folder)       # the tables, prepared once
+            os.write(worker.fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))
             os.close(worker.fill)
             worker.fill = -1
-            payload = pickle.dumps((plan, path, units, provinces, folder), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             worker._close()
             _stop(pid)
+            if sender is not None:
+                sender.join()
             raise
-        sender = threading.Thread(target=_send, args=(worker.data, payload, failed), daemon=True)
-        worker.data = -1                             # the sender closes it
-        sender.start()
-        del payload
     else:
+        writes = plan_writes(plan, folder)           # the tables, prepared once, before the fork
         queue, fill = os.pipe()
         try:
-            os.write(fill, queue_items)
+            os.write(fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))   # ≤ a dozen files
         finally:
             os.close(fill)
         rfd, wfd = os.pipe()
