@@ -43,8 +43,9 @@ import os
 import pickle
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ from optimizer.output.vocabulary import LABELS_VI as PLAN_LABELS_VI
 from optimizer.plan import solve
 
 __all__ = ["compare", "sweep", "sweep_overrides", "identical_groups", "write_comparison", "print_comparison", "ComparisonError",
-           "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "LABELS_VI", "LABELS_EN"]
+           "run_scenarios", "ScenarioRuns", "COLUMNS", "SETTING_COLUMNS", "FIGURE_COLUMNS", "LABELS_VI", "LABELS_EN"]
 
 # --------------------------------------------------------------------------- columns
 
@@ -195,7 +196,6 @@ class _Runner:
         self.ds = None
 
     def dataset(self, path: str):
-
         if self.path != path:
             self.ds = None                      # free the previous one first
             self.ds = read_dataset(path)
@@ -205,7 +205,6 @@ class _Runner:
     def run(self, scenario: Scenario, path: str) -> dict:
         """The figures of one scenario, or {"error": ...} in a form that crosses processes."""
         try:
-
             ds = self.dataset(path)
             t = time.perf_counter()
             plan = solve(ds, scenario)
@@ -274,7 +273,6 @@ def _dataset_text(scenario: Scenario, dataset_path) -> str:
         return str(scenario.dataset)
     if dataset_path is not None:
         return str(dataset_path)
-
     return str(default_dataset_path())
 
 
@@ -329,16 +327,44 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
     `progress`: True for a rich progress bar on stderr, False for none, or a rich Console.
     See the module docstring for the dataset used, the processes and the errors raised.
     """
+    t0 = time.perf_counter()
+    runs = run_scenarios(scenarios, caller="compare", dataset=dataset_path, processes=processes, progress=progress,
+                         make_runner=_Runner, work=_work, solving_text="đang giải / solving", done_line=_done_line)
+    rows = [{**_settings(s, p), **r} for s, p, r in zip(runs.scenarios, runs.paths, runs.results)]
+    df = _typed(pd.DataFrame(rows, columns=list(COLUMNS)))
+    df.attrs["data_note"] = " | ".join(dict.fromkeys(n for n in df["data_note"] if n))
+    df.attrs["dropped"] = runs.dropped
+    df.attrs["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
+    return df
+
+
+@dataclass(frozen=True)
+class ScenarioRuns:
+    """What `run_scenarios` ran: the distinct scenarios (in the order given), their datasets, their figures;
+    and the (dropped name, name kept) pairs of the scenarios identical to an earlier one."""
+    scenarios: list[Scenario]
+    paths: list[str]
+    results: list[dict]
+    dropped: list[tuple[str, str]]
+
+
+def run_scenarios(scenarios: Iterable[Scenario], *, caller: str, dataset: str | os.PathLike | None, processes: int,
+                  progress: Any, make_runner: Callable[[], _Runner], work: Callable[[Scenario, str], dict],
+                  solving_text: str, done_line: Callable[[str, dict], str], in_process: bool = False) -> ScenarioRuns:
+    """The runs behind `compare` and `optimizer.roadmap.compare.compare_roadmaps`: check the arguments (the
+    errors start with `caller`), solve once the scenarios with the same settings and dataset (`dataset`: for
+    those that name none), and run the others grouped by dataset, with `make_runner().run` in this process
+    (one process, or `in_process`) else `work` in a pool, a progress bar (`solving_text`, `done_line`) on
+    `progress`. A failure raises (`_raise`) naming the scenario; the others are cancelled."""
     scenarios = list(scenarios)
     if not scenarios:
-        raise ValueError("compare: give at least one scenario")
+        raise ValueError(f"{caller}: give at least one scenario")
     for s in scenarios:
         if not isinstance(s, Scenario):
-            raise TypeError(f"compare: expected Scenario objects, got {type(s).__name__}")
+            raise TypeError(f"{caller}: expected Scenario objects, got {type(s).__name__}")
     if int(processes) < 1:
-        raise ValueError(f"compare: processes must be at least 1, not {processes}")
-    t0 = time.perf_counter()
-    paths = [_dataset_text(s, dataset_path) for s in scenarios]
+        raise ValueError(f"{caller}: processes must be at least 1, not {processes}")
+    paths = [_dataset_text(s, dataset) for s in scenarios]
     # the same settings on the same data give the same plan: solve it once, drop the others
     same_as = identical_groups(scenarios, paths)
     dropped = [(scenarios[i].name, scenarios[j].name) for i, j in enumerate(same_as) if i != j]
@@ -346,8 +372,8 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
     scenarios, paths = [scenarios[i] for i in keep], [paths[i] for i in keep]
     # grouped by dataset (stable), so a worker rarely has to read another one
     order = sorted(range(len(scenarios)), key=lambda i: paths[i])
-    results: list[dict | None] = [None] * len(scenarios)
-    n_proc = min(int(processes), len(scenarios))
+    results: list[dict] = [{} for _ in scenarios]
+    n_proc = 1 if in_process else min(int(processes), len(scenarios))
 
     bar = _progress_bar(progress)
     task = None
@@ -360,36 +386,28 @@ def compare(scenarios: Sequence[Scenario], *, dataset_path: str | os.PathLike | 
             _raise(figures["error"], scenarios[i].name)
         results[i] = figures
         if bar is not None:
-            bar.console.print(_done_line(scenarios[i].name, figures))
+            bar.console.print(done_line(scenarios[i].name, figures))
             bar.advance(task)
 
     try:
         if n_proc == 1:
-            runner = _Runner()                  # in this process; the dataset is freed at the end
+            runner = make_runner()              # in this process; the dataset is freed at the end
             for i in order:
                 if bar is not None:
-                    bar.update(task, description=f"đang giải / solving {scenarios[i].name}")
+                    bar.update(task, description=f"{solving_text} {scenarios[i].name}")
                 finished(i, runner.run(scenarios[i], paths[i]))
         else:
-            _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task)
+            _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task, work)
     finally:
         if bar is not None:
             bar.update(task, description="")
             bar.stop()
-
-    rows = [{**_settings(s, p), **r} for s, p, r in zip(scenarios, paths, results)]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    df = _typed(df)
-    notes = list(dict.fromkeys(n for n in df["data_note"] if n))
-    df.attrs["data_note"] = " | ".join(notes)
-    df.attrs["dropped"] = dropped
-    df.attrs["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
-    return df
+    return ScenarioRuns(scenarios, paths, results, dropped)
 
 
-def _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task, work=_work) -> None:
+def _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task, work) -> None:
     """Hand the scenarios to `n_proc` spawned workers running `work(scenario, path)` (a module-level
-    function: `_work` solves a plan; optimizer.roadmap.compare passes its own for roadmaps)."""
+    function: `_work` solves a plan, optimizer.roadmap.compare's `_work` a roadmap)."""
     pool = ProcessPoolExecutor(max_workers=n_proc, mp_context=get_context("spawn"))
     futures: dict[Future, int] = {}
     try:
@@ -465,7 +483,6 @@ def write_comparison(df: pd.DataFrame, out_dir: str | os.PathLike, note: str | N
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, note: str) -> Path:
     import datetime as dt
-
 
     dates = sorted(d for d in frame["plan_date"].astype(str) if d)
     try:

@@ -216,11 +216,11 @@ def test_bad_dataset_is_a_dataset_error_listing_the_problems(tmp_path, processes
 
 
 def test_compare_refuses_nonsense_arguments(tiny_folder):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^compare: give at least one scenario$"):
         compare([], dataset_path=tiny_folder)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^compare: processes must be at least 1, not 0$"):
         compare([Scenario()], dataset_path=tiny_folder, processes=0)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^compare: expected Scenario objects, got dict$"):
         compare([{"max_km": 10}], dataset_path=tiny_folder)
 
 

@@ -95,6 +95,17 @@ def test_a_zero_budget_takes_no_paid_action_in_one_process_or_two(synthetic_fold
     assert df.attrs["by_year"].equals(two.attrs["by_year"])
 
 
+def test_compare_roadmaps_refuses_nonsense_arguments(synthetic_folder, recruit_only):
+    # a loaded dataset runs in this process, but a bad `processes` is refused all the same
+    for data in (synthetic_folder, recruit_only):
+        with pytest.raises(ValueError, match="^compare_roadmaps: give at least one scenario$"):
+            compare_roadmaps([], dataset=data, progress=False)
+        with pytest.raises(ValueError, match="^compare_roadmaps: processes must be at least 1, not 0$"):
+            compare_roadmaps([Scenario()], dataset=data, processes=0, progress=False)
+        with pytest.raises(TypeError, match="^compare_roadmaps: expected Scenario objects, got dict$"):
+            compare_roadmaps([{"budget_vnd": 0}], dataset=data, progress=False)
+
+
 def test_budgets_parse_name_and_override():
     assert parse_budgets("0,2e11, 5e11 ,1e12,NONE,") == [0.0, 2e11, 5e11, 1e12, None]
     assert [budget_text(v) for v in (None, 0, 2e11, 1.5e9, 123456789.0, 2500)] == [

@@ -137,3 +137,22 @@ def test_a_refused_stage_whose_lp_fails_too_adds_a_zero_bound(monkeypatch):
     sol, status, values, bounds, gaps, stages, *_ = S.solve_lexicographic(
         A, lb, ub, integer, rlb, rub, {"a": -np.ones(3), "b": second}, {"a": 0.0, "b": 0.0}, workers=1)
     assert status == "feasible" and values["a"] == -2.0 and bounds["b"] == 0.0
+
+
+def test_a_batch_solved_again_is_counted_once_on_the_first_stage(monkeypatch):
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    real = S._solve_stage
+
+    def refuse_lp_first(*args):
+        if args[-1]:
+            raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
+        return real(*args)
+
+    objectives = {"a": -np.ones(3), "b": np.array([3.0, 1.0, 0.0])}
+    *_, stages, _, _ = S.solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives, {"a": 0.0, "b": 0.0},
+                                             workers=1)
+    assert [s["batches_solved_again_by_mip"] for s in stages] == [0, 0]      # LP first went through
+    monkeypatch.setattr(S, "_solve_stage", refuse_lp_first)
+    *_, stages, _, _ = S.solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives, {"a": 0.0, "b": 0.0},
+                                             workers=1)
+    assert [s["batches_solved_again_by_mip"] for s in stages] == [1, 0]

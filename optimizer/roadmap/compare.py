@@ -40,8 +40,7 @@ import pandas as pd
 
 from models.dataset import Dataset
 from models.scenario import Scenario, ScenarioError
-from optimizer.compare import (_compare_in_pool, _dataset_text, _number_text, _portable, _progress_bar,
-                               _province_text, _raise, _Runner, identical_groups, sweep, sweep_overrides)
+from optimizer.compare import _number_text, _portable, _province_text, _Runner, run_scenarios, sweep, sweep_overrides
 from optimizer.roadmap import LEVERS, plan_roadmap
 
 __all__ = ["compare_roadmaps", "parse_budgets", "budget_sweep", "budget_overrides", "budget_text",
@@ -288,62 +287,21 @@ def compare_roadmaps(scenarios: Sequence[Scenario], *, dataset: str | os.PathLik
     Dataset (then everything runs in this process). `progress`: True for a rich progress bar on
     stderr, False for none, or a rich Console. `df.attrs["elapsed_seconds"]` is the wall time.
     """
-    scenarios = list(scenarios)
-    if not scenarios:
-        raise ValueError("compare_roadmaps: give at least one scenario")
-    for s in scenarios:
-        if not isinstance(s, Scenario):
-            raise TypeError(f"compare_roadmaps: expected Scenario objects, got {type(s).__name__}")
-    if int(processes) < 1:
-        raise ValueError(f"compare_roadmaps: processes must be at least 1, not {processes}")
     t0 = time.perf_counter()
     memory = dataset if isinstance(dataset, Dataset) else None
     label = None
     if memory is not None:
         label = str(memory.source) if memory.source is not None else "(dữ liệu trong bộ nhớ / in memory)"
-    paths = [_dataset_text(s, label if memory is not None else dataset) for s in scenarios]
-    same_as = identical_groups(scenarios, paths)
-    dropped = [(scenarios[i].name, scenarios[j].name) for i, j in enumerate(same_as) if i != j]
-    keep = [i for i, j in enumerate(same_as) if i == j]
-    scenarios, paths = [scenarios[i] for i in keep], [paths[i] for i in keep]
-    order = sorted(range(len(scenarios)), key=lambda i: paths[i])
-    results: list[dict | None] = [None] * len(scenarios)
-    n_proc = 1 if memory is not None else min(int(processes), len(scenarios))
-
-    bar = _progress_bar(progress)
-    task = None
-    if bar is not None:
-        bar.start()
-        task = bar.add_task("", total=len(scenarios))
-
-    def finished(i: int, figures: dict) -> None:
-        if "error" in figures:
-            _raise(figures["error"], scenarios[i].name)
-        results[i] = figures
-        if bar is not None:
-            bar.console.print(_done_line(scenarios[i].name, figures))
-            bar.advance(task)
-
-    try:
-        if n_proc == 1:
-            runner = _RoadmapRunner(memory, label)
-            for i in order:
-                if bar is not None:
-                    bar.update(task, description=f"lộ trình / roadmap {scenarios[i].name}")
-                finished(i, runner.run(scenarios[i], paths[i]))
-        else:
-            _compare_in_pool(scenarios, paths, order, n_proc, finished, bar, task, work=_work)
-    finally:
-        if bar is not None:
-            bar.update(task, description="")
-            bar.stop()
-
-    by_year = [{"name": s.name, **d} for s, r in zip(scenarios, results) for d in r.pop("per_date")]
-    rows = [{**_settings(s, p), **r} for s, p, r in zip(scenarios, paths, results)]
+    runs = run_scenarios(scenarios, caller="compare_roadmaps", dataset=label if memory is not None else dataset,
+                         processes=processes, progress=progress, make_runner=lambda: _RoadmapRunner(memory, label),
+                         work=_work, solving_text="lộ trình / roadmap", done_line=_done_line,
+                         in_process=memory is not None)
+    by_year = [{"name": s.name, **d} for s, r in zip(runs.scenarios, runs.results) for d in r.pop("per_date")]
+    rows = [{**_settings(s, p), **r} for s, p, r in zip(runs.scenarios, runs.paths, runs.results)]
     df = _typed(pd.DataFrame(rows, columns=list(COLUMNS)))
     df.attrs["by_year"] = pd.DataFrame(by_year, columns=list(BY_YEAR_COLUMNS))
     df.attrs["data_note"] = " | ".join(dict.fromkeys(n for n in df["data_note"] if n))
-    df.attrs["dropped"] = dropped
+    df.attrs["dropped"] = runs.dropped
     df.attrs["elapsed_seconds"] = round(time.perf_counter() - t0, 3)
     return df
 

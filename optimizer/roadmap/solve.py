@@ -170,7 +170,8 @@ def _left(time_limit, t0):
 
 def _solve_batch(task):
     """Every stage of one batch (independent blocks), each block fixed at its own optimum before
-    the next stage. Returns (x, per-stage bound/seconds/solves, stopped_at).
+    the next stage. Returns (x, per-stage bound/seconds/solves, stopped_at, solved_again), where
+    `solved_again` says whether the batch had to be solved again with MIPs only (see below).
 
     LP first; should a later stage find the optima fixed from LP solutions infeasible for the
     MIP (a point integral within the LP's tolerances that the MIP's stricter ones refuse), the
@@ -180,21 +181,20 @@ def _solve_batch(task):
     half a dong), the batch keeps its previous stage's solution, stops there as `feasible`, and
     adds a bound that is valid whatever the earlier stages: the stage's LP without their rows."""
     try:
-        return _solve_batch_with(task, lp_first=True)
+        return (*_solve_batch_with(task, lp_first=True), False)
     except Refused:
         pass
     try:
         x, per_stage, stopped_at = _solve_batch_with(task, lp_first=False)
     except Refused:
         x, per_stage, stopped_at = _solve_batch_with(task, lp_first=False, tolerate=True)
-    next(iter(per_stage.values()))["fallbacks"] = 1
-    return x, per_stage, stopped_at
+    return x, per_stage, stopped_at, True
 
 
 def _solve_batch_with(task, lp_first, tolerate=False):
     sub, lb, ub, integer, rlb, rub, objs, which, nblocks, deadline, solver = task
     names = list(objs)
-    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0, "refused": 0} for k in names}
+    per_stage = {k: {"bound": 0.0, "seconds": 0.0, "solves": 0, "mips": 0, "refused": 0} for k in names}
     x, fixed, stopped_at = None, [], None
     stage_list, merged_into = [], {}
     for k in names:
@@ -305,8 +305,8 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
     # largest first: the workers then finish together (longest-processing-time-first scheduling)
     batches = sorted(_batches(blocks, BATCH_VARIABLES), key=lambda b: -sum(map(len, b)))
     status = "optimal"
-    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0, "fallbacks": 0, "refused": 0}
-                 for k in names}
+    per_stage = {k: {"bound": consts[k], "seconds": 0.0, "solves": 0, "mips": 0, "refused": 0} for k in names}
+    solved_again = 0            # batches solved again with MIPs only (`_solve_batch`)
     tasks = _tasks(A, lb, ub, integer, rlb, rub, objectives, batches, deadline, solver)
     workers = min(WORKERS if workers is None else workers, len(batches))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -315,11 +315,12 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
     else:
         pool, results = None, map(_solve_batch, tasks)
     try:
-        for bi, (batch, (x, stage_info, stopped_at)) in enumerate(zip(batches, results)):
+        for bi, (batch, (x, stage_info, stopped_at, again)) in enumerate(zip(batches, results)):
             say(f"block batch {bi + 1}/{len(batches)}")
             sol[np.concatenate(batch)] = x
+            solved_again += again
             for k in names:
-                for key in ("bound", "seconds", "solves", "mips", "fallbacks", "refused"):
+                for key in ("bound", "seconds", "solves", "mips", "refused"):
                     per_stage[k][key] += stage_info[k][key]
             if stopped_at is not None:
                 status = "feasible"
@@ -335,6 +336,7 @@ def solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives: dict, consts: 
         stages.append({"component": k, "status": "optimal" if v - b < 0.5 else "feasible", "value": v, "bound": b,
                        "gap": gaps[k], "seconds": round(per_stage[k]["seconds"], 3),
                        "solves": per_stage[k]["solves"], "mip_solves": per_stage[k]["mips"],
-                       "batches_solved_again_by_mip": per_stage[k]["fallbacks"],
+                       # a batch is solved again as a whole: counted once, on the first stage
+                       "batches_solved_again_by_mip": solved_again if k == names[0] else 0,
                        "batches_refused_numerically": per_stage[k]["refused"]})
     return sol, status, values, bounds, gaps, stages, time.perf_counter() - t_all, len(blocks)
