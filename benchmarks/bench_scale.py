@@ -183,7 +183,10 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
     opts = {"cross_province": True, "max_km": km} if km else {}
     if solver:
         opts["solver"] = solver
-    plan = solve(ds, Scenario(**opts), progress=progress)
+    scenario = Scenario(**opts)
+    chosen = None if worker is None else (       # as the CLI: figures drawn during audit and explanations
+        lambda transfers, units_after: worker.send_chosen(transfers, units_after, scenario, ds.units, ds.provinces))
+    plan = solve(ds, scenario, progress=progress, **({"on_chosen": chosen} if chosen else {}))
     close("write")       # as `staffing solve --out` does: with --report, report.html in a forked worker
     try:
         write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel,

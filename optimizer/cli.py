@@ -250,7 +250,8 @@ def solve(
               "fairness": "the leximin-fair plan", "explain": "explaining what stays short"}
     t0 = time.perf_counter()
     # report.html is drawn by a worker forked now, which imports matplotlib while this process
-    # reads and solves, and draws beside the plan's files (optimizer/output/outputs.py)
+    # reads and solves, draws the figures while it audits and explains, and writes the report
+    # beside the plan's files (optimizer/output/outputs.py)
     with report_worker(report) as worker, console.status("reading and validating the dataset…") as status:
         ds = _load_or_exit(dataset)
         console.print(f"[green]✓[/] dataset {ds.source}: {len(ds.units):,} units, {len(ds.staff):,} staff")
@@ -264,8 +265,11 @@ def solve(
         if decisions is not None:   # docs/contract.md §8: the file's decisions replace the dataset's
             ds = ds.replace(decisions=read_decisions(decisions, ds))
         base = read_baseline(baseline, ds) if baseline is not None else None
+        # the worker draws the report's figures while the plan is audited and explained
+        chosen = None if worker is None else (
+            lambda transfers, units_after: worker.send_chosen(transfers, units_after, scen, ds.units, ds.provinces))
         try:
-            plan = solve_plan(ds, scen, progress=progress, baseline=base)
+            plan = solve_plan(ds, scen, progress=progress, baseline=base, on_chosen=chosen)
         except PlanAuditError as e:
             console.print(f"[red]The plan failed its independent audit — nothing written.[/] {e}")
             raise typer.Exit(1) from None

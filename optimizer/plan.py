@@ -97,7 +97,8 @@ def units_after_table(ds: Dataset, elig: Eligibility, transfers: pd.DataFrame) -
 
 
 def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | None = None,
-          check: bool = True, baseline: pd.DataFrame | None = None) -> Plan:
+          check: bool = True, baseline: pd.DataFrame | None = None,
+          on_chosen: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None) -> Plan:
     """The whole pipeline: eligibility → flows → persons → audit → officers.
 
     ``progress`` (optional) is called with the name of each stage as it starts:
@@ -105,6 +106,8 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
     Raises PlanAuditError if the independent checker finds a violation (never expected).
     With decisions, wishes (tables of ``ds``) or a ``baseline`` (an earlier plan's transfers:
     staff_id, to_unit), the model and the selection are `optimizer.reassign.loop`'s (§8).
+    ``on_chosen`` (optional) is called with the plan's transfers and units after as soon as they
+    are chosen, before the audit: `staffing solve --out` starts drawing the report's figures then.
     """
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
@@ -152,6 +155,8 @@ def solve(ds: Dataset, scenario: Scenario, *, progress: Callable[[str], None] | 
         units_after = units_after_table(ds, elig, transfers)
         timings["selection"] = time.perf_counter() - t
 
+    if on_chosen is not None:
+        on_chosen(transfers, units_after)
     violations: list[Violation] = []
     if check:
         t = time.perf_counter()

@@ -84,6 +84,14 @@ class Summary(Mapping):
         return len(self.to_json())
 
 
+def fill_rate_of(units_after: pd.DataFrame) -> float | None:
+    """The share of the shortage before the plan that it fills, to 4 places (1.0 when nothing
+    was short): the summary's ``fill_rate``."""
+    before = int(units_after["shortage_before"].sum())
+    filled = before - int(units_after["shortage_after"].sum())
+    return _round(filled / before, 4) if before else 1.0
+
+
 def make_summary(ds: Dataset, scenario: Scenario, elig: Eligibility, res: FlowResult,
                  transfers: pd.DataFrame, units_after: pd.DataFrame, violations: list[Violation],
                  timings: dict[str, float], officers_info: dict[str, Any] | None) -> Summary:
@@ -112,7 +120,7 @@ def make_summary(ds: Dataset, scenario: Scenario, elig: Eligibility, res: FlowRe
         mean_km=round(total_km / moves, 3) if moves else 0.0,
         ceiling=int(elig.ceiling),
         ceiling_fill_rate=_round(filled / elig.ceiling, 4) if elig.ceiling else 1.0,
-        fill_rate=_round(filled / shortage_before, 4) if shortage_before else 1.0,
+        fill_rate=fill_rate_of(ua),
         units_short_before=int((unit_short_before > 0).sum()),
         units_short_after=int((unit_short_after > 0).sum()),
         objective={"weighted_shortage_after": weighted_after, "total_km": round(total_km, 3)},

@@ -407,7 +407,8 @@ def test_an_early_worker_failing_to_draw_names_the_error(tmp_path, plan_and_data
 
 def test_solve_out_forks_its_worker_before_reading_and_hands_it_the_plan(tmp_path, tiny, monkeypatch):
     """The CLI's wiring: the worker is forked before the dataset is read (so matplotlib is
-    imported meanwhile) and is the one `write_outputs` is given; without a report, none is."""
+    imported meanwhile), is sent the chosen transfers (to draw the figures meanwhile) and is the
+    one `write_outputs` is given; without a report, none is."""
     events = []
     real_worker, real_read, real_write = cli.report_worker, cli._load_or_exit, cli.write_outputs
 
@@ -422,13 +423,19 @@ def test_solve_out_forks_its_worker_before_reading_and_hands_it_the_plan(tmp_pat
     def write(*a, worker=None, **k):
         events.append(("write", worker is not None))
         return real_write(*a, worker=worker, **k)
+    real_chosen = outputs.ReportWorker.send_chosen
+
+    def chosen(self, *a, **k):
+        events.append(("chosen",))
+        return real_chosen(self, *a, **k)
+    monkeypatch.setattr(outputs.ReportWorker, "send_chosen", chosen)
     monkeypatch.setattr(cli, "report_worker", worker)
     monkeypatch.setattr(cli, "_load_or_exit", read)
     monkeypatch.setattr(cli, "write_outputs", write)
     monkeypatch.setattr(outputs, "_draw", quick_draw)
     result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(tmp_path / "a"), "--max-km", "10"])
     assert result.exit_code == 0, result.output
-    assert events == [("worker", True), ("read",), ("write", True)]
+    assert events == [("worker", True), ("read",), ("chosen",), ("write", True)]
     assert (tmp_path / "a" / "report.html").read_text() == "report"
     events.clear()
     result = runner.invoke(cli.app, ["solve", str(tiny), "--out", str(tmp_path / "b"), "--max-km", "10",
@@ -436,3 +443,114 @@ def test_solve_out_forks_its_worker_before_reading_and_hands_it_the_plan(tmp_pat
     assert result.exit_code == 0, result.output
     assert events == [("worker", False), ("read",), ("write", False)]
     assert not (tmp_path / "b" / "report.html").exists()
+
+
+# --------------------------------------------------------------------------- figures drawn while the plan is audited
+
+def test_solve_hands_on_the_chosen_transfers_before_the_audit(tiny):
+    ds = read_dataset(tiny)
+    events = []
+    plan = solve(ds, Scenario(max_km=10), progress=lambda stage: events.append(stage),
+                 on_chosen=lambda transfers, units_after: events.append(("chosen", transfers, units_after)))
+    chosen = [e for e in events if isinstance(e, tuple)]
+    assert len(chosen) == 1
+    _, transfers, units_after = chosen[0]
+    assert transfers.equals(plan.transfers) and units_after.equals(plan.units_after)
+    names = [e if isinstance(e, str) else "chosen" for e in events]
+    assert names.index("chosen") < names.index("audit") < names.index("explain")
+
+
+def _chosen(plan, **changes):
+    from types import SimpleNamespace
+
+    from optimizer.summary import fill_rate_of
+    units_after = changes.pop("units_after", plan.units_after)
+    return SimpleNamespace(transfers=changes.pop("transfers", plan.transfers), units_after=units_after,
+                           scenario=changes.pop("scenario", plan.scenario),
+                           summary={"fill_rate": changes.pop("fill_rate", fill_rate_of(units_after))})
+
+
+def test_figures_fit_only_the_plan_they_were_drawn_from(tmp_path, plan_and_data):
+    """`Figures.fits`: drawn from the chosen transfers (the summary's fill rate recomputed by
+    `fill_rate_of`) they fit the finished plan; another fill rate, km limit, transfers or units
+    after do not — and the report then draws them again, with the bytes of a report drawn anew."""
+    from optimizer.output.report import draw_figures, write_report
+    plan, ds = plan_and_data
+    draw = lambda chosen: draw_figures(chosen, units=ds.units, provinces=ds.provinces)   # noqa: E731
+    assert draw(_chosen(plan)).fits(plan)
+    other_units = plan.units_after.copy()
+    other_units.loc[other_units.index[0], "shortage_after"] += 1
+    wrong = [draw(_chosen(plan, fill_rate=0.5)), draw(_chosen(plan, scenario=Scenario(max_km=11))),
+             draw(_chosen(plan, transfers=plan.transfers.iloc[:0])), draw(_chosen(plan, units_after=other_units))]
+    assert not any(f.fits(plan) for f in wrong)
+    fresh = write_report(plan, tmp_path / "fresh.html", units=ds.units, provinces=ds.provinces).read_bytes()
+    for i, f in enumerate(wrong):
+        again = write_report(plan, tmp_path / f"{i}.html", units=ds.units, provinces=ds.provinces, figures=f)
+        assert again.read_bytes() == fresh
+
+
+@pytest.mark.parametrize("fits", [True, False], ids=["figures-fit", "figures-drawn-again"])
+def test_an_early_worker_draws_the_figures_once_from_the_chosen_transfers(tmp_path, plan_and_data, monkeypatch, fits):
+    """Given the chosen transfers, the worker draws the figures then; given the plan, it uses
+    them (drawn once, by the worker) — or, when they do not fit it, draws them again; either way
+    the report has the bytes of the one-process write."""
+    import optimizer.output.report as report
+    plan, ds = plan_and_data
+    log = tmp_path / "figures-by"
+    real = report.draw_figures
+
+    def counted(*a, **k):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*a, **k)
+    monkeypatch.setattr(report, "draw_figures", counted)
+    units_after = plan.units_after.copy()
+    if not fits:
+        units_after.loc[units_after.index[0], "shortage_after"] += 1
+    with report_worker() as worker:
+        worker.send_chosen(plan.transfers, units_after, plan.scenario, ds.units, ds.provinces)
+        write_outputs(plan, tmp_path / "two", units=ds.units, provinces=ds.provinces, worker=worker)
+        pid = str(worker.pid)
+    drawn_by = log.read_text().split()
+    assert drawn_by == ([pid] if fits else [pid, pid])
+    write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_figures_sent_to_a_worker_that_died_fail_the_write(tmp_path, plan_and_data, monkeypatch):
+    plan, ds = plan_and_data
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        with report_worker() as worker:
+            os.kill(worker.pid, signal.SIGKILL)
+            os.waitid(os.P_PID, worker.pid, os.WEXITED | os.WNOWAIT)   # dead (not yet reaped)
+            worker.send_chosen(plan.transfers, plan.units_after, plan.scenario, ds.units, ds.provinces)
+            with pytest.raises(ReportWorkerError, match="killed by SIGKILL"):
+                write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, worker=worker)
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+
+
+def test_without_a_report_the_worker_writes_csv_files_beside_the_workbook(tmp_path, plan_and_data, monkeypatch):
+    """`--no-report` (k = 11 has plan.xlsx and CSV files of a million rows): the CSV files are
+    written by a worker while this process writes plan.xlsx — here held until they all exist —
+    with the bytes of the one-process write, and no report."""
+    plan, ds = plan_and_data
+    out, csv_log = tmp_path / "out", tmp_path / "csv-by"
+    _record_csv(monkeypatch, csv_log)
+    real = plan_files._write_xlsx
+
+    def held(*a, **k):
+        for name in sorted(CSV_FILES):
+            wait_for(out / name)
+        return real(*a, **k)
+    monkeypatch.setattr(plan_files, "_write_xlsx", held)
+    written = write_outputs(plan, out, report=False, parallel=True)
+    writers = set(_csv_writers(csv_log).values())
+    assert len(writers) == 1 and writers != {str(os.getpid())}
+    assert written[-1].name == "plan.xlsx" and not (out / "report.html").exists()
+    monkeypatch.setattr(plan_files, "_write_xlsx", real)
+    one = write_outputs(plan, tmp_path / "one", report=False, parallel=False)
+    assert [p.name for p in written] == [p.name for p in one]
+    assert snapshot(out) == snapshot(tmp_path / "one")

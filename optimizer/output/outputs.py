@@ -11,10 +11,14 @@ read the finished `Plan` and the tables `plan_files.plan_writes` prepares once (
 and the workbook alike). A child forked here has all of it already (no pickling, no second
 start-up of Python), so the two sides run side by side (benchmarks/README.md, "solve / validate").
 
-`staffing solve --out` goes one step further: `report_worker` forks the worker before the dataset
-is read, so that it imports matplotlib (about a third of the report's time) while this process
-reads and solves; the finished plan is then sent to it pickled (national: 21 MB, 0.06 s each way)
-by a thread, while this process writes its own files. The CSV
+`staffing solve --out` goes further: `report_worker` forks the worker before the dataset is
+read, so that it imports matplotlib while this process reads and solves; `optimizer.plan.solve`
+hands it the chosen transfers and units after (``on_chosen``, `ReportWorker.send_chosen`) as
+soon as they exist, so that it draws the four figures (most of the report's time) while this
+process audits, explains and posts the officers; the finished plan follows, and the report is
+written with those figures when they fit it (`optimizer.output.report.Figures.fits`), else they
+are drawn again. Each message goes down a pipe as a pickled frame (national plan: 21 MB, 0.06 s
+each way), written by a thread while this process goes on. The CSV
 files are a queue both sides take from when done with their own file: one byte per file in a
 pipe filled (and its writing end closed) before the fork; a read of one byte is atomic, so each
 file is taken by exactly one side, and an empty pipe reads as the end. Every file has the bytes
@@ -45,11 +49,13 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
 from optimizer.output.plan_files import plan_writes, write_plan
 from optimizer.output.staging import CAUGHT_SIGNALS
+from optimizer.summary import fill_rate_of
 
 __all__ = ["write_outputs", "report_worker", "ReportWorker", "ReportWorkerError", "REPORT_NAME", "can_fork",
            "shared"]
@@ -67,11 +73,16 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def _draw(plan, path: Path, units, provinces) -> Path:
+def _draw(plan, path: Path, units, provinces, figures=None) -> Path:
     # imported here on purpose: matplotlib (≈ 0.5–0.8 s) only when a report is drawn — in the
     # worker, so the import too runs beside the plan's files
     from optimizer.output.report import write_report
-    return write_report(plan, path, units=units, provinces=provinces)
+    return write_report(plan, path, units=units, provinces=provinces, figures=figures)
+
+
+def _draw_figures(chosen, units, provinces):
+    from optimizer.output.report import draw_figures
+    return draw_figures(chosen, units=units, provinces=provinces)
 
 
 def shared(path: Path) -> bool:
@@ -134,7 +145,8 @@ def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, hel
     try:
         held.release(signal.SIG_DFL)                 # a signal from now on (or held) ends the worker
         _own_streams()
-        _draw(plan, path, units, provinces)
+        if path is not None:
+            _draw(plan, path, units, provinces)
         _take_from(queue, writes)
         code = 0
     except BaseException as e:   # noqa: BLE001 — everything goes back to the parent as text
@@ -145,8 +157,11 @@ def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, hel
 
 def _warm_child(data: int, queue: int, wfd: int, held: _Held) -> None:
     """The life of a worker forked before the plan exists (`report_worker`): import the report's
-    modules (matplotlib) while the parent reads and solves, then read the plan sent on `data`
-    (pickled), draw, take from the queue; an empty `data` (the plan never came) ends it quietly."""
+    modules (matplotlib) while the parent reads and solves; draw the figures when the chosen
+    transfers arrive (`ReportWorker.send_chosen`, while the parent audits and explains); then,
+    when the finished plan arrives, write report.html (with those figures if they fit it, else
+    drawn again) and take from the queue. Messages on `data` are pickled frames; its end before
+    the plan (the plan never came) ends the worker quietly."""
     code = 1
     try:
         held.release(signal.SIG_DFL)
@@ -155,17 +170,46 @@ def _warm_child(data: int, queue: int, wfd: int, held: _Held) -> None:
             import optimizer.output.report  # noqa: F401 — the import is the point; `_draw` reports its failure
         except Exception:   # noqa: BLE001
             pass
-        payload = _read_bytes(data)
-        if payload:
-            plan, path, units, provinces, folder = pickle.loads(payload)
-            del payload
-            _draw(plan, path, units, provinces)
+        figures = None
+        while (frame := _read_frame(data)) is not None:
+            kind, body = pickle.loads(frame)
+            del frame
+            if kind == "chosen":
+                chosen, units, provinces = body
+                try:
+                    figures = _draw_figures(chosen, units, provinces)
+                except Exception:   # noqa: BLE001 — drawn again with the plan, which reports the error
+                    figures = None
+                continue
+            plan, path, units, provinces, folder = body
+            _draw(plan, path, units, provinces, figures=figures)
             _take_from(queue, lambda: plan_writes(plan, folder))
+            break
         code = 0
     except BaseException as e:   # noqa: BLE001
         _fail(wfd, e)
     finally:
         os._exit(code)
+
+
+_HEADER = 8          # bytes of a frame's length
+
+
+def _read_exactly(fd: int, n: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int) -> bytes | None:
+    """One frame (its length in 8 bytes, then its bytes), or None at the end of the pipe."""
+    head = _read_exactly(fd, _HEADER)
+    return None if head is None else _read_exactly(fd, int.from_bytes(head, "big"))
 
 
 def _read_bytes(fd: int) -> bytes:
@@ -192,15 +236,45 @@ def _stop(pid: int) -> None:
 
 
 class ReportWorker:
-    """A report worker forked early (`report_worker`): its pid, the pipe the plan goes down, the
-    CSV queue (both ends; the parent fills and closes the writing end when the plan's files are
-    known) and the pipe its failure comes back on."""
+    """A report worker forked early (`report_worker`): its pid, the pipe the plan goes down (in
+    pickled frames, each written by a thread while this process goes on), the CSV queue (both
+    ends; the parent fills and closes the writing end when the plan's files are known) and the
+    pipe its failure comes back on."""
 
     def __init__(self, pid: int, data: int, queue: int, fill: int, rfd: int) -> None:
         self.pid, self.data, self.queue, self.fill, self.rfd = pid, data, queue, fill, rfd
         self.used = False
+        self.failed: list[OSError] = []
+        self._sender: threading.Thread | None = None
 
-    def _close(self) -> None:
+    def send_chosen(self, transfers: pd.DataFrame, units_after: pd.DataFrame, scenario, units, provinces) -> None:
+        """The plan's transfers and units after, as soon as they are chosen (`optimizer.plan.solve`'s
+        ``on_chosen``): the worker draws the report's figures while this process audits and
+        explains. Figures that do not fit the finished plan are drawn again (`Figures.fits`)."""
+        chosen = SimpleNamespace(transfers=transfers, units_after=units_after, scenario=scenario,
+                                 summary={"fill_rate": fill_rate_of(units_after)})
+        self._send(("chosen", (chosen, units, provinces)), last=False)
+
+    def _send(self, message, *, last: bool) -> None:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.join()                                  # frames go down the pipe in order
+        if self.data < 0:
+            raise ValueError("the report worker has already been sent the plan")
+        fd = self.data
+        if last:
+            self.data = -1                           # the sender closes it
+        self._sender = threading.Thread(target=_send, args=(fd, payload, self.failed, last), daemon=True)
+        self._sender.start()
+
+    def join(self) -> None:
+        if self._sender is not None:
+            self._sender.join()
+            self._sender = None
+
+    def abandon(self) -> None:
+        """Kill and reap the worker, then close this side's pipes."""
+        _stop(self.pid)
+        self.join()                                  # a write to the dead worker ends (EPIPE)
         for fd in (self.data, self.fill, self.queue, self.rfd):
             if fd >= 0:
                 try:
@@ -213,10 +287,11 @@ class ReportWorker:
 @contextmanager
 def report_worker(enabled: bool = True):
     """A worker for `write_outputs` forked now — before the dataset is read — so that importing
-    matplotlib (≈ 0.4–0.5 s of the report's 1.5 s on the national plan) runs beside reading and
-    solving instead of after them. Yields the `ReportWorker` to pass as ``write_outputs(worker=)``,
-    or None when not ``enabled`` or without `os.fork`. A worker the plan never reached (a bad
-    dataset, an audit failure, Ctrl-C) is killed and reaped on leaving; it has written nothing."""
+    matplotlib runs beside reading and solving, and drawing the figures (given the chosen
+    transfers by `ReportWorker.send_chosen`) beside the audit and the explanations, instead of
+    after them. Yields the `ReportWorker` to pass as ``write_outputs(worker=)``, or None when not
+    ``enabled`` or without `os.fork`. A worker the plan never reached (a bad dataset, an audit
+    failure, Ctrl-C) is killed and reaped on leaving; it has written nothing."""
     if not (enabled and can_fork()):
         yield None
         return
@@ -244,23 +319,25 @@ def report_worker(enabled: bool = True):
         yield worker
     finally:
         if not worker.used:                          # never given the plan: stop it
-            worker._close()
-            _stop(pid)
+            worker.abandon()
 
 
-def _send(fd: int, payload: bytes, failed: list) -> None:
-    """Write ``payload`` whole to ``fd`` and close it (a thread: the worker reads while this
-    process writes its own files); a worker that is gone (EPIPE) is left to `write_outputs`."""
+def _send(fd: int, payload: bytes, failed: list, last: bool) -> None:
+    """Write one frame (``payload`` with its length) to ``fd``, and close it if ``last`` (a
+    thread: the worker reads while this process goes on); a worker that is gone (EPIPE) is
+    recorded in ``failed`` and left to `write_outputs`."""
     try:
         if hasattr(signal, "SIGPIPE"):   # the CLI takes SIGPIPE's default action (death): EPIPE instead
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view):]
+        if not failed:
+            view = memoryview(len(payload).to_bytes(_HEADER, "big") + payload)
+            while view:
+                view = view[os.write(fd, view):]
     except OSError as e:
         failed.append(e)
     finally:
-        os.close(fd)
+        if last:
+            os.close(fd)
 
 
 def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.DataFrame | None = None,
@@ -268,7 +345,8 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
                   worker: ReportWorker | None = None) -> list[Path]:
     """`write_plan`'s files and (with `report`) report.html into `folder`; their paths, the
     report last. ``parallel`` (default: when `os.fork` exists) draws the report in a forked worker
-    meanwhile, the CSV files shared out; a failure of either side raises (module docstring).
+    meanwhile, the CSV files shared out (without a report the worker writes CSV files only, while
+    this process writes plan.xlsx); a failure of either side raises (module docstring).
     ``worker``: one forked earlier by `report_worker` (the plan is sent to it pickled); else the
     worker is forked here."""
     folder = Path(folder)
@@ -276,32 +354,22 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
     path = folder / REPORT_NAME
     if worker is not None and (not report or worker.used):
         raise ValueError("write_outputs: a report worker draws one report, and only with report=True")
-    if not report:
-        return write_plan(plan, folder)
     if worker is None and not (can_fork() if parallel is None else parallel):
         written = write_plan(plan, folder)
-        written.append(_draw(plan, path, units, provinces))
+        if report:
+            written.append(_draw(plan, path, units, provinces))
         return written
-    sender = None
-    failed: list = []
     if worker is not None:                           # the plan goes first: the worker draws meanwhile
         worker.used = True
         pid, queue, rfd = worker.pid, worker.queue, worker.rfd
         try:
-            payload = pickle.dumps((plan, path, units, provinces, folder), protocol=pickle.HIGHEST_PROTOCOL)
-            sender = threading.Thread(target=_send, args=(worker.data, payload, failed), daemon=True)
-            worker.data = -1                         # the sender closes it
-            sender.start()
-            del payload
+            worker._send(("plan", (plan, path, units, provinces, folder)), last=True)
             writes = plan_writes(plan, folder)       # the tables, prepared once
             os.write(worker.fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))
             os.close(worker.fill)
             worker.fill = -1
         except BaseException:
-            worker._close()
-            _stop(pid)
-            if sender is not None:
-                sender.join()
+            worker.abandon()
             raise
     else:
         writes = plan_writes(plan, folder)           # the tables, prepared once, before the fork
@@ -318,9 +386,9 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
             os.close(queue), os.close(rfd), os.close(wfd)
             held.release()
             raise
-        if pid == 0:                                 # the worker
+        if pid == 0:                                 # the worker (without a report: the CSV files only)
             os.close(rfd)
-            _child(plan, path, units, provinces, queue, writes, wfd, held)   # never returns
+            _child(plan, path if report else None, units, provinces, queue, writes, wfd, held)   # never returns
         os.close(wfd)
     reaped = False
     try:
@@ -340,13 +408,14 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
             worker.rfd = worker.queue = -1
         if not reaped:                               # this side failed or was interrupted
             _stop(pid)
-        if sender is not None:
-            sender.join()
+        if worker is not None:
+            worker.join()
+    failed = worker.failed if worker is not None else []
     if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message or failed:
-        names = f"{REPORT_NAME} and CSV files"
+        names = f"{REPORT_NAME} and CSV files" if report else "CSV files"
         why = (f"was killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
                else f"failed: {message or 'exit ' + str(os.waitstatus_to_exitcode(status))}"
                if message or os.waitstatus_to_exitcode(status) != 0
                else f"did not take the plan: {failed[0]}")
         raise ReportWorkerError(f"the worker process writing {names} {why}; nothing was written")
-    return [p for p, _ in writes] + [path]
+    return [p for p, _ in writes] + ([path] if report else [])

@@ -20,6 +20,7 @@ Numbers follow Vietnamese usage: "12.345" and "37,4 %".
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from optimizer.output.vocabulary import (LABELS_VI, METHOD_VI, SCENARIO_LABELS_V
                                          UNITS_SHORT_ANY_NOTE_VI, UNITS_SHORT_ANY_VI, UNITS_SHORT_NET_NOTE_VI,
                                          UNITS_SHORT_NET_VI)
 
-__all__ = ["write_report", "is_synthetic_note", "REPORT_TITLE"]
+__all__ = ["write_report", "draw_figures", "Figures", "is_synthetic_note", "REPORT_TITLE"]
 
 REPORT_TITLE = "Báo cáo kế hoạch điều động công chức cấp xã"
 MAX_TABLE_ROWS = 100
@@ -89,20 +90,33 @@ def _settings_value(value: Any) -> str:
 
 # --------------------------------------------------------------------------- public
 
-def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
-                 provinces: pd.DataFrame | None = None) -> Path:
-    """Write `report.html` for the plan; `units` (lat/lon) draws the map, `provinces` names.
+@dataclass(frozen=True, eq=False)
+class Figures:
+    """The report's four figures and the tables behind them, and what they were drawn from
+    (`drawn_from`: the plan's transfers and units after, its fill rate and km limit) — so that
+    figures drawn before the plan is finished (`optimizer.output.outputs`) are used only for the
+    plan they show (`fits`)."""
+    map_img: str | None
+    provinces_table: pd.DataFrame
+    province_img: str | None
+    distance_img: str | None
+    positions: pd.DataFrame
+    positions_img: str | None
+    drawn_from: tuple
 
-    Returns the path written. The file is self-contained (base64 PNGs, inline CSS, no
-    script) and the same inputs give the same bytes.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    def fits(self, plan) -> bool:
+        transfers, units_after, rate, max_km = self.drawn_from
+        return (number(dict(plan.summary or {}), "fill_rate") == rate
+                and scenario_settings(plan).get("max_km") == max_km
+                and plan.transfers.equals(transfers) and plan.units_after.equals(units_after))
+
+
+def draw_figures(plan, *, units: pd.DataFrame | None = None, provinces: pd.DataFrame | None = None) -> Figures:
+    """The figures of `write_report`. `plan` needs only its transfers, units after, scenario and
+    the summary's fill rate (which may be all a plan being finished has)."""
     summary = dict(plan.summary or {})
     settings = scenario_settings(plan)
-    note = plan.note or str(summary.get("data_note") or "")
-    national_rate = number(summary, "fill_rate")
-
+    rate = national_rate = number(summary, "fill_rate")
     with drawing():
         map_img = map_figure(plan, units)
         provinces_table = province_table(plan, provinces)
@@ -113,6 +127,28 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
         distance_img = distance_figure(plan, settings.get("max_km"))
         positions = positions_table(plan)
         positions_img = positions_figure(positions)
+    return Figures(map_img, provinces_table, province_img, distance_img, positions, positions_img,
+                   (plan.transfers, plan.units_after, rate, settings.get("max_km")))
+
+
+def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
+                 provinces: pd.DataFrame | None = None, figures: Figures | None = None) -> Path:
+    """Write `report.html` for the plan; `units` (lat/lon) draws the map, `provinces` names.
+    ``figures``: drawn beforehand by `draw_figures` (for this plan, with the same `units` and
+    `provinces`), used when they `fit` the plan, else drawn again.
+
+    Returns the path written. The file is self-contained (base64 PNGs, inline CSS, no
+    script) and the same inputs give the same bytes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = dict(plan.summary or {})
+    settings = scenario_settings(plan)
+    note = plan.note or str(summary.get("data_note") or "")
+    if figures is None or not figures.fits(plan):
+        figures = draw_figures(plan, units=units, provinces=provinces)
+    map_img, provinces_table, province_img = figures.map_img, figures.provinces_table, figures.province_img
+    distance_img, positions, positions_img = figures.distance_img, figures.positions, figures.positions_img
 
     parts: list[str] = []
     add = parts.append
