@@ -530,27 +530,3 @@ def test_figures_sent_to_a_worker_that_died_fail_the_write(tmp_path, plan_and_da
                 write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, worker=worker)
     finally:
         signal.signal(signal.SIGPIPE, previous)
-
-
-def test_without_a_report_the_worker_writes_csv_files_beside_the_workbook(tmp_path, plan_and_data, monkeypatch):
-    """`--no-report` (k = 11 has plan.xlsx and CSV files of a million rows): the CSV files are
-    written by a worker while this process writes plan.xlsx — here held until they all exist —
-    with the bytes of the one-process write, and no report."""
-    plan, ds = plan_and_data
-    out, csv_log = tmp_path / "out", tmp_path / "csv-by"
-    _record_csv(monkeypatch, csv_log)
-    real = plan_files._write_xlsx
-
-    def held(*a, **k):
-        for name in sorted(CSV_FILES):
-            wait_for(out / name)
-        return real(*a, **k)
-    monkeypatch.setattr(plan_files, "_write_xlsx", held)
-    written = write_outputs(plan, out, report=False, parallel=True)
-    writers = set(_csv_writers(csv_log).values())
-    assert len(writers) == 1 and writers != {str(os.getpid())}
-    assert written[-1].name == "plan.xlsx" and not (out / "report.html").exists()
-    monkeypatch.setattr(plan_files, "_write_xlsx", real)
-    one = write_outputs(plan, tmp_path / "one", report=False, parallel=False)
-    assert [p.name for p in written] == [p.name for p in one]
-    assert snapshot(out) == snapshot(tmp_path / "one")
