@@ -61,14 +61,18 @@ def test_many_small_batches_in_two_processes_give_the_same_optimum(case):
     assert {c: many.summary["objective"][c] for c in COMPONENTS} == {c: one.summary["objective"][c] for c in COMPONENTS}
 
 
-def test_a_batch_whose_lp_first_stages_fail_is_solved_again_by_mips(monkeypatch):
-    A, lb, ub, integer, rlb, rub = _two_blocks()
-    real = S._solve_stage
-
+def _refusing_lp_first(real):
+    """`_solve_stage` that refuses every LP-first stage (its last argument), as HiGHS did once."""
     def refuse_lp_first(*args):
         if args[-1]:
             raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
         return real(*args)
+    return refuse_lp_first
+
+
+def test_a_batch_whose_lp_first_stages_fail_is_solved_again_by_mips(monkeypatch):
+    A, lb, ub, integer, rlb, rub = _two_blocks()
+    refuse_lp_first = _refusing_lp_first(S._solve_stage)
 
     monkeypatch.setattr(S, "_solve_stage", refuse_lp_first)
     sol, status, values, bounds, gaps, stages, *_ = S.solve_lexicographic(
@@ -141,12 +145,7 @@ def test_a_refused_stage_whose_lp_fails_too_adds_a_zero_bound(monkeypatch):
 
 def test_a_batch_solved_again_is_counted_once_on_the_first_stage(monkeypatch):
     A, lb, ub, integer, rlb, rub = _two_blocks()
-    real = S._solve_stage
-
-    def refuse_lp_first(*args):
-        if args[-1]:
-            raise S.Refused("the roadmap MIP ended with status INFEASIBLE")
-        return real(*args)
+    refuse_lp_first = _refusing_lp_first(S._solve_stage)
 
     objectives = {"a": -np.ones(3), "b": np.array([3.0, 1.0, 0.0])}
     *_, stages, _, _ = S.solve_lexicographic(A, lb, ub, integer, rlb, rub, objectives, {"a": 0.0, "b": 0.0},
