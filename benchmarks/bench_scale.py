@@ -140,9 +140,7 @@ def child_validate(folder: str) -> dict:
 
 def child_solve(folder: str, out: str, km: float | None, report: bool, solver: str | None,
                 parallel: bool | None = None) -> dict:
-    from models.io import read_dataset
-    from models.scenario import Scenario
-    from optimizer.plan import solve
+    import optimizer.plan  # noqa: F401 — imported before the worker is forked, as the CLI has it
     try:
         from optimizer.output.outputs import write_outputs
     except ImportError:      # a tree from before the worker (this script copied into it, to compare)
@@ -158,9 +156,14 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
     except ImportError:      # a tree from before the early worker: forked when the files are written
         def report_worker(enabled=True):
             return nullcontext(None)
-    early = report_worker(bool(report) and parallel is not False)
-    worker = early.__enter__()      # left in the `finally` after writing (an error before: the worker
-                                    # reads the end of its pipe when this process exits, and ends)
+    with report_worker(bool(report) and parallel is not False) as worker:
+        return _solve_and_write(folder, out, km, report, solver, parallel, worker, write_outputs)
+
+
+def _solve_and_write(folder, out, km, report, solver, parallel, worker, write_outputs) -> dict:
+    from models.io import read_dataset
+    from models.scenario import Scenario
+    from optimizer.plan import solve
     stages: dict[str, dict] = {}
     mark = {"name": "read_validate", "t": time.perf_counter()}
 
@@ -188,11 +191,8 @@ def child_solve(folder: str, out: str, km: float | None, report: bool, solver: s
         lambda transfers, units_after: worker.send_chosen(transfers, units_after, scenario, ds.units, ds.provinces))
     plan = solve(ds, scenario, progress=progress, **({"on_chosen": chosen} if chosen else {}))
     close("write")       # as `staffing solve --out` does: with --report, report.html in a forked worker
-    try:
-        write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel,
-                      **({"worker": worker} if worker is not None else {}))
-    finally:
-        early.__exit__(None, None, None)
+    write_outputs(plan, Path(out), report=report, units=ds.units, provinces=ds.provinces, parallel=parallel,
+                  **({"worker": worker} if worker is not None else {}))
     close(None)
     s = plan.summary
     with zipfile.ZipFile(Path(out) / "plan.xlsx") as z:

@@ -28,6 +28,7 @@ from datasets import TINY_NOTE, snapshot, tiny_tables, write_tables
 from models.io import read_dataset
 from models.scenario import Scenario
 from optimizer.output.outputs import ReportWorkerError, report_worker, write_outputs
+from optimizer.output.plan_files import write_plan
 from optimizer.output.staging import WriteAborted, staged_output
 from optimizer.plan import solve
 
@@ -160,6 +161,10 @@ def test_the_csv_files_go_to_the_side_that_is_free(tmp_path, plan_and_data, monk
     writers = set(_csv_writers(csv_log).values())
     assert len(writers) == 1
     assert (writers == {str(os.getpid())}) == (busy == "worker")
+    monkeypatch.undo()                                # the same files as one process writes
+    one = tmp_path / "one"
+    write_plan(plan, one)
+    assert {n: b for n, b in snapshot(out).items() if n != "report.html"} == snapshot(one)
 
 
 @pytest.mark.parametrize("how", ["raises", "killed", "csv"])
@@ -472,17 +477,20 @@ def _chosen(plan, **changes):
 
 def test_figures_fit_only_the_plan_they_were_drawn_from(tmp_path, plan_and_data):
     """`Figures.fits`: drawn from the chosen transfers (the summary's fill rate recomputed by
-    `fill_rate_of`) they fit the finished plan; another fill rate, km limit, transfers or units
-    after do not — and the report then draws them again, with the bytes of a report drawn anew."""
+    `fill_rate_of`) they fit the finished plan; another fill rate, km limit, transfers, units
+    after, units (lat/lon) or provinces table do not — and the report then draws them again,
+    with the bytes of a report drawn anew."""
     from optimizer.output.report import draw_figures, write_report
     plan, ds = plan_and_data
-    draw = lambda chosen: draw_figures(chosen, units=ds.units, provinces=ds.provinces)   # noqa: E731
-    assert draw(_chosen(plan)).fits(plan)
+    draw = lambda chosen, **k: draw_figures(chosen, **{"units": ds.units, "provinces": ds.provinces, **k})  # noqa: E731
+    assert draw(_chosen(plan)).fits(plan, ds.units, ds.provinces)
     other_units = plan.units_after.copy()
     other_units.loc[other_units.index[0], "shortage_after"] += 1
+    moved = ds.units.assign(lat=ds.units["lat"] + 0.01)
     wrong = [draw(_chosen(plan, fill_rate=0.5)), draw(_chosen(plan, scenario=Scenario(max_km=11))),
-             draw(_chosen(plan, transfers=plan.transfers.iloc[:0])), draw(_chosen(plan, units_after=other_units))]
-    assert not any(f.fits(plan) for f in wrong)
+             draw(_chosen(plan, transfers=plan.transfers.iloc[:0])), draw(_chosen(plan, units_after=other_units)),
+             draw(_chosen(plan), units=moved), draw(_chosen(plan), provinces=None)]
+    assert not any(f.fits(plan, ds.units, ds.provinces) for f in wrong)
     fresh = write_report(plan, tmp_path / "fresh.html", units=ds.units, provinces=ds.provinces).read_bytes()
     for i, f in enumerate(wrong):
         again = write_report(plan, tmp_path / f"{i}.html", units=ds.units, provinces=ds.provinces, figures=f)
@@ -530,3 +538,45 @@ def test_figures_sent_to_a_worker_that_died_fail_the_write(tmp_path, plan_and_da
                 write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, worker=worker)
     finally:
         signal.signal(signal.SIGPIPE, previous)
+
+
+def test_a_second_early_worker_does_not_keep_the_first_ones_pipes_open(tmp_path, plan_and_data, monkeypatch):
+    """A process forked while an early worker lives (here a second worker) closes its copies of
+    that worker's pipe ends (`os.register_at_fork`): else the first worker's queue would never
+    end and the write would wait for ever (this test fails by SIGALRM in 60 s)."""
+    plan, ds = plan_and_data
+    monkeypatch.setattr(outputs, "_draw", quick_draw)
+
+    def too_long(signum, frame):
+        raise TimeoutError("the write waits on a pipe end the second worker holds")
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        with report_worker() as first, report_worker() as second:
+            write_outputs(plan, tmp_path / "out", units=ds.units, provinces=ds.provinces, worker=first)
+            pids = first.pid, second.pid
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (tmp_path / "out" / "report.html").read_text() == "report"
+    assert not any(alive(p) for p in pids)
+
+
+def test_a_plan_that_cannot_be_pickled_is_written_here(tmp_path, plan_and_data, monkeypatch):
+    """The early worker needs the plan pickled; a plan that cannot be (a future field) is written
+    in this process instead, with the same bytes, and the worker is stopped."""
+    plan, ds = plan_and_data
+    real = outputs.pickle.dumps
+
+    def dumps(obj, *a, **k):
+        if isinstance(obj, tuple) and obj and obj[0] == "plan":
+            raise TypeError("cannot pickle this plan")
+        return real(obj, *a, **k)
+    monkeypatch.setattr(outputs.pickle, "dumps", dumps)
+    with report_worker() as worker:
+        written = write_outputs(plan, tmp_path / "here", units=ds.units, provinces=ds.provinces, worker=worker)
+        pid = worker.pid
+    assert not alive(pid) and written[-1].name == "report.html"
+    monkeypatch.undo()
+    write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "one")

@@ -208,7 +208,8 @@ def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
 
     One pass over the join, no sort of it: the join comes in row order (an inner merge keeps the
     left order; else it is put so, by row only), each row's least km and then, among the pairs at
-    that km, its least unit index are segment minima (`np.minimum.reduceat`)."""
+    that km, its least unit index are segment minima (`np.minimum.reduceat`); a missing km (NaN)
+    ranks last, as in a sort."""
     if j.empty:
         return pd.DataFrame(columns=["nearest", "nearest_km"], index=pd.Index([], name="row"))
     row = j["row"].to_numpy(np.int64)
@@ -218,9 +219,10 @@ def _nearest(j: pd.DataFrame, codes: _Codes) -> pd.DataFrame:
         order = np.argsort(row, kind="stable")
         row, km, other = row[order], km[order], other[order]
     starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
-    least = np.minimum.reduceat(km, starts)
+    least = np.fmin.reduceat(km, starts)                 # a missing km only where all are missing
     segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(row)]))
-    at_least = np.where(km == least[segment], other, np.iinfo(np.int64).max)
+    at = least[segment]
+    at_least = np.where((km == at) | np.isnan(at), other, np.iinfo(np.int64).max)
     unit = np.minimum.reduceat(at_least, starts)
     return pd.DataFrame({"nearest": codes.units[unit].to_numpy(), "nearest_km": least}, index=row[starts])
 

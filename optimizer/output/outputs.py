@@ -46,6 +46,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,8 +223,19 @@ def _read_all(fd: int) -> str:
     return _read_bytes(fd).decode("utf-8", "replace")
 
 
-def _stop(pid: int) -> None:
-    """Kill the worker (if still running) and reap it."""
+def _stop(pid: int, grace: float = 0.0) -> None:
+    """Kill the worker (if still running; after ``grace`` seconds for it to end by itself) and
+    reap it."""
+    deadline = time.monotonic() + grace
+    while grace > 0:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -232,6 +244,27 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+
+
+#: The early workers alive in this process: a process forked meanwhile (another worker, a pool)
+#: must not hold their pipes' ends open, or a worker would never see the end of its pipe.
+_LIVE: set = set()
+
+
+def _close_inherited() -> None:
+    """In a child just forked: close its copies of the live workers' pipe ends."""
+    for worker in list(_LIVE):
+        for fd in (worker.data, worker.fill, worker.queue, worker.rfd):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+    _LIVE.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited)
 
 
 class ReportWorker:
@@ -258,7 +291,9 @@ class ReportWorker:
             pass
 
     def _send(self, message, *, last: bool) -> None:
-        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self._send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL), last=last)
+
+    def _send_bytes(self, payload: bytes, *, last: bool) -> None:
         self.join()                                  # frames go down the pipe in order
         if self.data < 0:
             raise ValueError("the report worker has already been sent the plan")
@@ -273,10 +308,19 @@ class ReportWorker:
             self._sender.join()
             self._sender = None
 
-    def abandon(self) -> None:
-        """Kill and reap the worker, then close this side's pipes."""
-        _stop(self.pid)
+    def abandon(self, grace: float = 0.0) -> None:
+        """Kill and reap the worker, then close this side's pipes. With ``grace`` (a worker never
+        sent the plan), the end of its pipe comes first and it has that long to end by itself —
+        so that it is not killed while matplotlib writes its font cache on a first import."""
+        if grace > 0 and self.data >= 0 and self._sender is None:
+            os.close(self.data)
+            self.data = -1
+        _stop(self.pid, grace)
         self.join()                                  # a write to the dead worker ends (EPIPE)
+        self.closed()
+
+    def closed(self) -> None:
+        """This side's pipes closed (those still open): the worker is done with."""
         for fd in (self.data, self.fill, self.queue, self.rfd):
             if fd >= 0:
                 try:
@@ -284,6 +328,7 @@ class ReportWorker:
                 except OSError:
                     pass
         self.data = self.fill = self.queue = self.rfd = -1
+        _LIVE.discard(self)
 
 
 @contextmanager
@@ -316,12 +361,15 @@ def report_worker(enabled: bool = True):
         _warm_child(data_r, queue, wfd, held)        # never returns
     os.close(data_r), os.close(wfd)
     worker = ReportWorker(pid, data_w, queue, fill, rfd)
+    _LIVE.add(worker)
     try:
         held.release()
         yield worker
     finally:
         if not worker.used:                          # never given the plan: stop it
-            worker.abandon()
+            worker.abandon(grace=1.0)
+        else:
+            worker.closed()
 
 
 def _send(fd: int, payload: bytes, failed: list, last: bool) -> None:
@@ -331,8 +379,8 @@ def _send(fd: int, payload: bytes, failed: list, last: bool) -> None:
     try:
         if hasattr(signal, "SIGPIPE"):   # the CLI takes SIGPIPE's default action (death): EPIPE instead
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
-        if not failed:
-            view = memoryview(len(payload).to_bytes(_HEADER, "big") + payload)
+        for part in ([len(payload).to_bytes(_HEADER, "big"), payload] if not failed else []):
+            view = memoryview(part)
             while view:
                 view = view[os.write(fd, view):]
     except OSError as e:
@@ -363,11 +411,20 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
         written = write_plan(plan, folder)
         written.append(_draw(plan, path, units, provinces))
         return written
-    if worker is not None:                           # the plan goes first: the worker draws meanwhile
+    if worker is not None:
         worker.used = True
+        try:
+            payload = pickle.dumps(("plan", (plan, path, units, provinces, folder)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:   # noqa: BLE001 — a plan that cannot be pickled: everything is written here
+            worker.abandon()
+            written = write_plan(plan, folder)
+            written.append(_draw(plan, path, units, provinces))
+            return written
+    if worker is not None:                           # the plan goes first: the worker draws meanwhile
         pid, queue, rfd = worker.pid, worker.queue, worker.rfd
         try:
-            worker._send(("plan", (plan, path, units, provinces, folder)), last=True)
+            worker._send_bytes(payload, last=True)
+            del payload
             writes = plan_writes(plan, folder)       # the tables, prepared once
             os.write(worker.fill, bytes(i for i, (p, _) in enumerate(writes) if shared(p)))
             os.close(worker.fill)
@@ -414,6 +471,7 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
             _stop(pid)
         if worker is not None:
             worker.join()
+            worker.closed()
     failed = worker.failed if worker is not None else []
     if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0 or message or failed:
         names = f"{REPORT_NAME} and CSV files"

@@ -93,7 +93,8 @@ def _settings_value(value: Any) -> str:
 @dataclass(frozen=True, eq=False)
 class Figures:
     """The report's four figures and the tables behind them, and what they were drawn from
-    (`drawn_from`: the plan's transfers and units after, its fill rate and km limit) — so that
+    (`drawn_from`: the plan's transfers and units after, its fill rate and km limit, the units
+    and provinces tables) — so that
     figures drawn before the plan is finished (`optimizer.output.outputs`) are used only for the
     plan they show (`fits`)."""
     map_img: str | None
@@ -104,11 +105,16 @@ class Figures:
     positions_img: str | None
     drawn_from: tuple
 
-    def fits(self, plan) -> bool:
-        transfers, units_after, rate, max_km = self.drawn_from
+    def fits(self, plan, units: pd.DataFrame | None = None, provinces: pd.DataFrame | None = None) -> bool:
+        transfers, units_after, rate, max_km, drawn_units, drawn_provinces = self.drawn_from
         return (number(dict(plan.summary or {}), "fill_rate") == rate
                 and scenario_settings(plan).get("max_km") == max_km
-                and plan.transfers.equals(transfers) and plan.units_after.equals(units_after))
+                and plan.transfers.equals(transfers) and plan.units_after.equals(units_after)
+                and _same(units, drawn_units) and _same(provinces, drawn_provinces))
+
+
+def _same(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a.equals(b))
 
 
 def draw_figures(plan, *, units: pd.DataFrame | None = None, provinces: pd.DataFrame | None = None) -> Figures:
@@ -128,14 +134,14 @@ def draw_figures(plan, *, units: pd.DataFrame | None = None, provinces: pd.DataF
         positions = positions_table(plan)
         positions_img = positions_figure(positions)
     return Figures(map_img, provinces_table, province_img, distance_img, positions, positions_img,
-                   (plan.transfers, plan.units_after, rate, settings.get("max_km")))
+                   (plan.transfers, plan.units_after, rate, settings.get("max_km"), units, provinces))
 
 
 def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
                  provinces: pd.DataFrame | None = None, figures: Figures | None = None) -> Path:
     """Write `report.html` for the plan; `units` (lat/lon) draws the map, `provinces` names.
-    ``figures``: drawn beforehand by `draw_figures` (for this plan, with the same `units` and
-    `provinces`), used when they `fit` the plan, else drawn again.
+    ``figures``: drawn beforehand by `draw_figures`, used when they `fit` the plan and these
+    `units` and `provinces`, else drawn again.
 
     Returns the path written. The file is self-contained (base64 PNGs, inline CSS, no
     script) and the same inputs give the same bytes.
@@ -145,7 +151,7 @@ def write_report(plan, path: Path | str, *, units: pd.DataFrame | None = None,
     summary = dict(plan.summary or {})
     settings = scenario_settings(plan)
     note = plan.note or str(summary.get("data_note") or "")
-    if figures is None or not figures.fits(plan):
+    if figures is None or not figures.fits(plan, units, provinces):
         figures = draw_figures(plan, units=units, provinces=provinces)
     map_img, provinces_table, province_img = figures.map_img, figures.provinces_table, figures.province_img
     distance_img, positions, positions_img = figures.distance_img, figures.positions, figures.positions_img
