@@ -580,3 +580,22 @@ def test_a_plan_that_cannot_be_pickled_is_written_here(tmp_path, plan_and_data, 
     monkeypatch.undo()
     write_outputs(plan, tmp_path / "one", units=ds.units, provinces=ds.provinces, parallel=False)
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "one")
+
+
+@pytest.mark.parametrize("grace", [True, False], ids=["left-to-finish", "killed-at-once"])
+def test_an_unused_early_worker_finishes_importing_before_it_is_killed(tmp_path, monkeypatch, grace):
+    """A worker never given the plan (the dataset was bad) is killed only once it has imported
+    matplotlib — a first import writes the font cache, which a kill would leave locked — here an
+    import that takes 0.5 s and then leaves a mark; `abandon()` without grace kills at once."""
+    mark = tmp_path / "imported"
+
+    def slow_import():
+        time.sleep(0.5)
+        mark.write_text("done")
+    monkeypatch.setattr(outputs, "_import_report", slow_import)
+    with report_worker() as worker:
+        if not grace:
+            worker.abandon()
+        pid = worker.pid
+    assert not alive(pid)
+    assert mark.exists() == grace

@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
-import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -155,7 +155,14 @@ def _child(plan, path: Path, units, provinces, queue: int, writes, wfd: int, hel
         os._exit(code)
 
 
-def _warm_child(data: int, queue: int, wfd: int, held: _Held) -> None:
+def _import_report() -> None:
+    try:
+        import optimizer.output.report  # noqa: F401 — the import is the point; `_draw` reports its failure
+    except Exception:   # noqa: BLE001
+        pass
+
+
+def _warm_child(data: int, queue: int, wfd: int, ready: int, held: _Held) -> None:
     """The life of a worker forked before the plan exists (`report_worker`): import the report's
     modules (matplotlib) while the parent reads and solves; draw the figures when the chosen
     transfers arrive (`ReportWorker.send_chosen`, while the parent audits and explains); then,
@@ -166,10 +173,8 @@ def _warm_child(data: int, queue: int, wfd: int, held: _Held) -> None:
     try:
         held.release(signal.SIG_DFL)
         _own_streams()
-        try:
-            import optimizer.output.report  # noqa: F401 — the import is the point; `_draw` reports its failure
-        except Exception:   # noqa: BLE001
-            pass
+        _import_report()
+        os.close(ready)                              # imported: killing it now harms nothing
         figures = None
         while (frame := _read_frame(data)) is not None:
             kind, body = pickle.loads(frame)
@@ -223,19 +228,8 @@ def _read_all(fd: int) -> str:
     return _read_bytes(fd).decode("utf-8", "replace")
 
 
-def _stop(pid: int, grace: float = 0.0) -> None:
-    """Kill the worker (if still running; after ``grace`` seconds for it to end by itself) and
-    reap it."""
-    deadline = time.monotonic() + grace
-    while grace > 0:
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                return
-        except ChildProcessError:
-            return
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(0.01)
+def _stop(pid: int) -> None:
+    """Kill the worker (if still running) and reap it."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -246,6 +240,10 @@ def _stop(pid: int, grace: float = 0.0) -> None:
         pass
 
 
+#: The longest an unused early worker may take to finish importing matplotlib before it is killed
+#: (seconds; a first import on a new machine builds the font cache).
+_IMPORT_GRACE = 10.0
+
 #: The early workers alive in this process: a process forked meanwhile (another worker, a pool)
 #: must not hold their pipes' ends open, or a worker would never see the end of its pipe.
 _LIVE: set = set()
@@ -254,7 +252,7 @@ _LIVE: set = set()
 def _close_inherited() -> None:
     """In a child just forked: close its copies of the live workers' pipe ends."""
     for worker in list(_LIVE):
-        for fd in (worker.data, worker.fill, worker.queue, worker.rfd):
+        for fd in (worker.data, worker.fill, worker.queue, worker.rfd, worker.ready):
             if fd >= 0:
                 try:
                     os.close(fd)
@@ -273,9 +271,11 @@ class ReportWorker:
     ends; the parent fills and closes the writing end when the plan's files are known) and the
     pipe its failure comes back on."""
 
-    def __init__(self, pid: int, data: int, queue: int, fill: int, rfd: int) -> None:
+    def __init__(self, pid: int, data: int, queue: int, fill: int, rfd: int, ready: int) -> None:
         self.pid, self.data, self.queue, self.fill, self.rfd = pid, data, queue, fill, rfd
+        self.ready = ready                           # reads its end once the worker has imported
         self.used = False
+        self.stopped = False                         # killed and reaped by `abandon`
         self.failed: list[OSError] = []
         self._sender: threading.Thread | None = None
 
@@ -310,24 +310,27 @@ class ReportWorker:
 
     def abandon(self, grace: float = 0.0) -> None:
         """Kill and reap the worker, then close this side's pipes. With ``grace`` (a worker never
-        sent the plan), the end of its pipe comes first and it has that long to end by itself —
-        so that it is not killed while matplotlib writes its font cache on a first import."""
-        if grace > 0 and self.data >= 0 and self._sender is None:
-            os.close(self.data)
-            self.data = -1
-        _stop(self.pid, grace)
+        sent the plan), a worker still importing matplotlib gets that long to finish first: a
+        first import on a new machine writes matplotlib's font cache, which a kill would leave
+        locked and half written for every later run."""
+        if self.stopped:                             # reaped already: its pid may be another's now
+            return
+        if grace > 0 and self.ready >= 0:
+            select.select([self.ready], [], [], grace)   # readable once imported (or dead)
+        _stop(self.pid)
+        self.stopped = True
         self.join()                                  # a write to the dead worker ends (EPIPE)
         self.closed()
 
     def closed(self) -> None:
         """This side's pipes closed (those still open): the worker is done with."""
-        for fd in (self.data, self.fill, self.queue, self.rfd):
+        for fd in (self.data, self.fill, self.queue, self.rfd, self.ready):
             if fd >= 0:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
-        self.data = self.fill = self.queue = self.rfd = -1
+        self.data = self.fill = self.queue = self.rfd = self.ready = -1
         _LIVE.discard(self)
 
 
@@ -348,7 +351,8 @@ def report_worker(enabled: bool = True):
         data_r, data_w = os.pipe()
         queue, fill = os.pipe()
         rfd, wfd = os.pipe()
-        fds = [data_r, data_w, queue, fill, rfd, wfd]
+        ready_r, ready_w = os.pipe()
+        fds = [data_r, data_w, queue, fill, rfd, wfd, ready_r, ready_w]
         pid = os.fork()
     except BaseException:
         for fd in fds:
@@ -356,18 +360,18 @@ def report_worker(enabled: bool = True):
         held.release()
         raise
     if pid == 0:                                     # the worker
-        for fd in (data_w, fill, rfd):
+        for fd in (data_w, fill, rfd, ready_r):
             os.close(fd)
-        _warm_child(data_r, queue, wfd, held)        # never returns
-    os.close(data_r), os.close(wfd)
-    worker = ReportWorker(pid, data_w, queue, fill, rfd)
+        _warm_child(data_r, queue, wfd, ready_w, held)   # never returns
+    os.close(data_r), os.close(wfd), os.close(ready_w)
+    worker = ReportWorker(pid, data_w, queue, fill, rfd, ready_r)
     _LIVE.add(worker)
     try:
         held.release()
         yield worker
     finally:
         if not worker.used:                          # never given the plan: stop it
-            worker.abandon(grace=1.0)
+            worker.abandon(grace=_IMPORT_GRACE)
         else:
             worker.closed()
 
