@@ -252,13 +252,7 @@ _LIVE: set = set()
 def _close_inherited() -> None:
     """In a child just forked: close its copies of the live workers' pipe ends."""
     for worker in list(_LIVE):
-        for fd in (worker.data, worker.fill, worker.queue, worker.rfd, worker.ready):
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-    _LIVE.clear()
+        worker.closed()
 
 
 if hasattr(os, "register_at_fork"):
