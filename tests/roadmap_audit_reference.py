@@ -1,4 +1,8 @@
-"""An independent audit of a roadmap (docs/contract.md §9), from the raw tables and the actions.
+"""The roadmap audit as first written, row by row — the reference tests/test_roadmap_audit_vectorised.py
+holds optimizer.roadmap.audit's vectorised rules to (the rules that were never vectorised are
+imported from it). Its own words follow.
+
+An independent audit of a roadmap (docs/contract.md §9), from the raw tables and the actions.
 
 It never reads the model, the cohorts or the timeline: it replays ``actions`` date by date
 over the dataset's own staff, quota and unit tables, with its own distance and cost code,
@@ -14,6 +18,8 @@ import pandas as pd
 
 from models.retirement import retirement_dates
 from optimizer.reassign.audit import Violation   # one violation type for every audit
+# the rules that were never vectorised are the audit's own (nothing to compare them with)
+from optimizer.roadmap.audit import acts_once, budget_holds, decisions_honoured, retrain_listed
 
 __all__ = ["Violation", "RULES", "RULE_NAMES", "audit_roadmap", "recompute_components"]
 
@@ -92,16 +98,6 @@ class _Ctx:
 
 def _v(rule, subject, message):
     return Violation(rule, str(subject), message)
-
-
-def acts_once(c: _Ctx):
-    """Each person is transferred or retired early at most once over the horizon; recruits have new ids."""
-    acts = c.a.loc[c.a["action"].isin(["transfer", "retrain", "early_retirement"])]
-    dup = acts["staff_id"].value_counts()
-    out = [_v("acts_once", s, f"acted on {n} times") for s, n in dup[dup > 1].items()]
-    rec = c.a.loc[c.a["action"] == "recruit", "staff_id"]
-    out += [_v("acts_once", s, "a recruit id that is already used") for s in rec[rec.duplicated() | rec.isin(c.staff.index)]]
-    return out
 
 
 def acts_on_known_staff_at_decision_dates(c: _Ctx):
@@ -189,43 +185,6 @@ def early_retirement_eligible(c: _Ctx):
     return out
 
 
-def retrain_listed(c: _Ctx):
-    """Retraining (§6): only with conversions on, into another position along a listed
-    conversion of the dataset; its training months and cost are the table's."""
-    out = []
-    for r in c.a.loc[c.a["action"] == "retrain"].itertuples():
-        path = c.paths.get((r.position_code, r.to_position_code))
-        if not c.sc.conversions:
-            out.append(_v("retrain_listed", r.staff_id, "retraining while conversions are off"))
-        elif path is None:
-            out.append(_v("retrain_listed", r.staff_id, f"{r.position_code} → {r.to_position_code} is not a "
-                                                        "listed conversion"))
-        elif (int(r.training_months) != path[0]
-              or abs(float(r.training_cost_vnd) - path[1]) > COST_TOLERANCE_VND):
-            out.append(_v("retrain_listed", r.staff_id, f"training {r.training_months} months, "
-                                                        f"{float(r.training_cost_vnd):,.0f} VND; the table says "
-                                                        f"{path[0]} months, {path[1]:,.0f} VND"))
-    return out
-
-
-def decisions_honoured(c: _Ctx):
-    """§8 in the roadmap: nobody with a keep decision is transferred or retrained; nobody exempt
-    (an exempt decision or a staff exempt_reason) is transferred, retrained or retired early;
-    every move decision is a transfer to its to_unit on the first decision date."""
-    out = []
-    acted = c.a.loc[c.a["action"].isin(["transfer", "retrain", "early_retirement"])]
-    for r in acted.itertuples():
-        if r.staff_id in c.exempt:
-            out.append(_v("decisions_honoured", r.staff_id, f"{r.action} of an exempt person"))
-        elif r.staff_id in c.keep and r.action != "early_retirement":
-            out.append(_v("decisions_honoured", r.staff_id, f"{r.action} of a person the planner keeps"))
-    done = {(r.staff_id, r.to_unit) for r in acted.itertuples()
-            if r.action == "transfer" and r.date == c.dates[0]}
-    out += [_v("decisions_honoured", s, f"the move decision to {u} is not carried out on {c.dates[0]}")
-            for s, u in c.moves.items() if (s, u) not in done]
-    return out
-
-
 def recruit_allowed(c: _Ctx):
     """Recruits only when allowed, from recruit_from_year, within the per-province yearly cap."""
     rec = c.a.loc[c.a["action"] == "recruit"]
@@ -303,14 +262,6 @@ def costs_right(c: _Ctx):
         if abs(float(r.cost_vnd) - want) > COST_TOLERANCE_VND:
             out.append(_v("costs_right", r.staff_id, f"{r.action} costs {float(r.cost_vnd):,.0f} VND, the formula gives {want:,.0f}"))
     return out
-
-
-def budget_holds(c: _Ctx):
-    """The total cost is at most budget_vnd when one is given."""
-    total = float(c.a["cost_vnd"].fillna(0).sum())
-    if c.sc.budget_vnd is not None and total > float(c.sc.budget_vnd) + COST_TOLERANCE_VND:
-        return [_v("budget_holds", "roadmap", f"costs {total:,.0f} VND, budget {float(c.sc.budget_vnd):,.0f}")]
-    return []
 
 
 def everyone_accounted(c: _Ctx):

@@ -418,9 +418,8 @@ def write_outputs(plan, folder: Path | str, *, report: bool = True, units: pd.Da
             written = write_plan(plan, folder)
             written.append(_draw(plan, path, units, provinces))
             return written
-    if worker is not None:                           # the plan goes first: the worker draws meanwhile
         pid, queue, rfd = worker.pid, worker.queue, worker.rfd
-        try:
+        try:                                         # the plan goes first: the worker draws meanwhile
             worker._send_bytes(payload, last=True)
             del payload
             writes = plan_writes(plan, folder)       # the tables, prepared once
